@@ -1,0 +1,107 @@
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Config } from './config.js';
+import { createLogger, type Logger } from './shared/logger.js';
+import { systemClock, type Clock } from './shared/clock.js';
+import { randomIds, type IdGenerator } from './shared/ids.js';
+import { ensureDatabase, startEmbeddedPostgres, type EmbeddedCluster } from './db/embedded.js';
+import { initOrm, migrate } from './db/orm.js';
+import { AuditService } from './audit/audit.service.js';
+import { AuthService } from './auth/auth.service.js';
+import { LoginThrottle } from './auth/login-throttle.js';
+import { ListsService } from './lists/lists.service.js';
+import { PeopleService } from './people/people.service.js';
+import { EventBus } from './events/event-bus.js';
+import { createSchema } from './graphql/schema.js';
+import { createHttpServer } from './http/server.js';
+
+/** Side effects a caller (a test) may replace. */
+export interface AppOverrides {
+  logger?: Logger;
+  clock?: Clock;
+  ids?: IdGenerator;
+}
+
+export interface App {
+  /** Where the server listens, e.g. http://127.0.0.1:4000. */
+  url: string;
+  port: number;
+  orm: MikroORM;
+  databaseUrl: string;
+  logger: Logger;
+  stop(): Promise<void>;
+}
+
+/** Resolves the database: DATABASE_URL, or an embedded cluster under the data directory. */
+async function database(config: Config, logger: Logger): Promise<{ url: string; cluster: EmbeddedCluster | null }> {
+  if (config.databaseUrl) return { url: config.databaseUrl, cluster: null };
+  const cluster = await startEmbeddedPostgres({ dir: path.join(config.dataDir, 'pg'), port: config.embeddedPgPort, logger, durable: true });
+  await ensureDatabase(cluster.url('postgres'), 'rollcall');
+  return { url: cluster.url('rollcall'), cluster };
+}
+
+/**
+ * The composition root: connects the database, applies migrations, wires services and starts
+ * the HTTP server. `stop()` shuts everything down in reverse order.
+ */
+export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
+  const logger = overrides.logger ?? createLogger(config.logLevel, config.logPretty);
+  const clock = overrides.clock ?? systemClock;
+  const ids = overrides.ids ?? randomIds;
+  const { url: databaseUrl, cluster } = await database(config, logger);
+  const cleanups: Array<() => Promise<void>> = [];
+  if (cluster) cleanups.push(() => cluster.stop());
+  try {
+    const orm = await initOrm(databaseUrl, logger);
+    cleanups.push(() => orm.close(true));
+    const applied = await migrate(orm);
+    if (applied.length > 0) logger.info({ applied }, 'applied database migrations');
+
+    const audit = new AuditService(clock, ids);
+    const auth = new AuthService({ clock, ids, audit, sessionTtlHours: config.sessionTtlHours });
+    const lists = new ListsService({ orm, clock, ids, audit, logger });
+    const bus = new EventBus(databaseUrl, logger);
+    await bus.start();
+    cleanups.push(() => bus.stop());
+    const people = new PeopleService({ clock, ids, audit, events: bus, lists });
+
+    if (config.adminEmail && config.adminPassword) {
+      const created = await auth.bootstrapAdmin(orm.em.fork(), config.adminOrganization, config.adminEmail, config.adminPassword);
+      if (created) logger.info({ email: config.adminEmail }, 'created the first organisation and its owner from ROLLCALL_ADMIN_EMAIL');
+    }
+
+    const schema = await createSchema({ auth, throttle: new LoginThrottle(clock, config.loginFreeAttempts), lists, people, audit });
+    const http = await createHttpServer({ config, logger, orm, schema, auth, lists, bus });
+    await new Promise<void>((resolve, reject) => {
+      http.server.once('error', reject);
+      http.server.listen(config.port, config.host, () => resolve());
+    });
+    cleanups.push(() => lists.settle());
+    cleanups.push(() => http.stop());
+    const port = (http.server.address() as AddressInfo).port;
+    const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+    let stopped: Promise<void> | null = null;
+    return {
+      url: `http://${shownHost}:${port}`,
+      port,
+      orm,
+      databaseUrl,
+      logger,
+      stop: () => (stopped ??= runCleanups(cleanups, logger)),
+    };
+  } catch (err) {
+    await runCleanups(cleanups, logger);
+    throw err;
+  }
+}
+
+async function runCleanups(cleanups: Array<() => Promise<void>>, logger: Logger): Promise<void> {
+  for (const cleanup of [...cleanups].reverse()) {
+    try {
+      await cleanup();
+    } catch (err) {
+      logger.warn({ err }, 'error during shutdown');
+    }
+  }
+}

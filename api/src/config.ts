@@ -1,0 +1,103 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root (two levels above api/src or api/dist). */
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Validated, typed configuration. Read once at start-up; nothing else reads process.env. */
+export interface Config {
+  port: number;
+  host: string;
+  /** A PostgreSQL URL, or undefined to start an embedded PostgreSQL under dataDir. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  embeddedPgPort: number;
+  adminEmail: string | undefined;
+  adminPassword: string | undefined;
+  adminOrganization: string;
+  logLevel: string;
+  logPretty: boolean;
+  /** Where the built SPA lives; served at / when present. */
+  webDist: string;
+  /** Cookie `Secure` flag: on unless explicitly off (http on localhost needs it off). */
+  cookieSecure: boolean;
+  sessionTtlHours: number;
+  introspection: boolean;
+  maxQueryDepth: number;
+  maxQueryCost: number;
+  /** Failed sign-ins from one address within the window before responses slow down. */
+  loginFreeAttempts: number;
+}
+
+/** Thrown at start-up with every configuration problem listed at once. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Parses and validates the environment. */
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return n;
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = env[name]?.toLowerCase();
+    if (raw === undefined || raw === '') return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+    problems.push(`${name} must be true or false (got "${env[name]}")`);
+    return fallback;
+  };
+
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL must start with postgres:// or postgresql://');
+  }
+  const adminEmail = env.ROLLCALL_ADMIN_EMAIL || undefined;
+  const adminPassword = env.ROLLCALL_ADMIN_PASSWORD || undefined;
+  if ((adminEmail === undefined) !== (adminPassword === undefined)) {
+    problems.push('ROLLCALL_ADMIN_EMAIL and ROLLCALL_ADMIN_PASSWORD must be set together');
+  }
+  if (adminPassword !== undefined && adminPassword.length < 10) {
+    problems.push('ROLLCALL_ADMIN_PASSWORD must be at least 10 characters');
+  }
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "${logLevel}")`);
+  }
+  const dataDir = path.resolve(repoRoot, env.ROLLCALL_DATA_DIR || '.data');
+
+  const config: Config = {
+    port: int('PORT', 4000, 0, 65535),
+    host: env.HOST || '0.0.0.0',
+    databaseUrl,
+    dataDir,
+    embeddedPgPort: int('ROLLCALL_EMBEDDED_PG_PORT', 54329, 1024, 65535),
+    adminEmail,
+    adminPassword,
+    adminOrganization: env.ROLLCALL_ADMIN_ORGANIZATION || 'My organisation',
+    logLevel,
+    logPretty: env.LOG_FORMAT === 'pretty',
+    webDist: path.resolve(repoRoot, env.ROLLCALL_WEB_DIST || 'web/dist'),
+    cookieSecure: bool('ROLLCALL_COOKIE_SECURE', false),
+    sessionTtlHours: int('ROLLCALL_SESSION_TTL_HOURS', 12, 1, 24 * 90),
+    introspection: bool('ROLLCALL_GRAPHQL_INTROSPECTION', true),
+    maxQueryDepth: int('ROLLCALL_GRAPHQL_MAX_DEPTH', 12, 2, 100),
+    maxQueryCost: int('ROLLCALL_GRAPHQL_MAX_COST', 50_000, 100, 10_000_000),
+    loginFreeAttempts: int('ROLLCALL_LOGIN_FREE_ATTEMPTS', 5, 1, 1000),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,60 @@
+import { MikroORM, type Options } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import { OrganizationSchema } from '../organizations/organization.entity.js';
+import { ApiTokenSchema, AuthSessionSchema, MemberSchema } from '../auth/auth.entities.js';
+import { FieldMappingSchema, ListFieldSchema, MasterListSchema } from '../lists/list.entities.js';
+import { PersonSchema } from '../people/person.entity.js';
+import { AuditEntrySchema } from '../audit/audit-entry.entity.js';
+import { Migration20261123000000Foundation } from './migrations/Migration20261123000000Foundation.js';
+import type { Logger } from '../shared/logger.js';
+
+/** Every entity, listed explicitly: no folder discovery, so builds and tests see the same set. */
+export const entities = [
+  OrganizationSchema,
+  MemberSchema,
+  AuthSessionSchema,
+  ApiTokenSchema,
+  MasterListSchema,
+  ListFieldSchema,
+  FieldMappingSchema,
+  PersonSchema,
+  AuditEntrySchema,
+];
+
+/** Committed migrations in order. Add new ones at the end; never edit one that has shipped. */
+export const migrationsList = [
+  { name: 'Migration20261123000000Foundation', class: Migration20261123000000Foundation },
+];
+
+/** MikroORM options for a database URL. */
+export function ormOptions(clientUrl: string, logger?: Logger, poolMax = 20): Options {
+  return {
+    clientUrl,
+    entities,
+    extensions: [Migrator],
+    migrations: { migrationsList, transactional: true, allOrNothing: true, tableName: 'mikro_orm_migrations', silent: true },
+    discovery: { warnWhenNoEntities: false },
+    pool: { min: 0, max: poolMax },
+    allowGlobalContext: false,
+    forceUtcTimezone: true,
+    debug: false,
+    ...(logger ? { logger: (m: string) => logger.debug({ orm: m }, 'mikro-orm') } : {}),
+  };
+}
+
+/** Connects the ORM (no schema changes). */
+export async function initOrm(clientUrl: string, logger?: Logger, poolMax?: number): Promise<MikroORM> {
+  return MikroORM.init(ormOptions(clientUrl, logger, poolMax));
+}
+
+/** Applies pending committed migrations; returns the names applied. */
+export async function migrate(orm: MikroORM): Promise<string[]> {
+  const applied = await orm.getMigrator().up();
+  return applied.map((m) => m.name);
+}
+
+/** True when every committed migration has been applied (used by /readyz). */
+export async function migrationsApplied(orm: MikroORM): Promise<boolean> {
+  const pending = await orm.getMigrator().getPendingMigrations();
+  return pending.length === 0;
+}

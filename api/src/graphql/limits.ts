@@ -1,0 +1,88 @@
+import {
+  GraphQLError,
+  Kind,
+  type ASTVisitor,
+  type FragmentDefinitionNode,
+  type SelectionSetNode,
+  type ValidationContext,
+  type ValidationRule,
+  type GraphQLSchema,
+} from 'graphql';
+import type { ComplexityEstimator } from 'graphql-query-complexity';
+// The package's ESM build imports graphql/index.mjs, a second copy of graphql next to the CommonJS
+// one every other library here loads ("Cannot use GraphQLObjectType from another module or
+// realm"); its CommonJS build shares ours.
+import { createRequire } from 'node:module';
+
+const { getComplexity, simpleEstimator } = createRequire(import.meta.url)('graphql-query-complexity/cjs') as typeof import('graphql-query-complexity');
+import type { ApolloServerPlugin } from '@apollo/server';
+
+/** Rejects operations nested deeper than `max` fields (fragments are followed, cycles are not). */
+export function depthLimit(max: number): ValidationRule {
+  return (context: ValidationContext): ASTVisitor => {
+    const fragments = new Map<string, FragmentDefinitionNode>();
+    for (const def of context.getDocument().definitions) {
+      if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+    }
+    const depthOf = (set: SelectionSetNode | undefined, seen: Set<string>): number => {
+      if (!set) return 0;
+      let deepest = 0;
+      for (const sel of set.selections) {
+        if (sel.kind === Kind.FIELD) {
+          if (sel.name.value.startsWith('__')) continue;
+          deepest = Math.max(deepest, 1 + depthOf(sel.selectionSet, seen));
+        } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+          deepest = Math.max(deepest, depthOf(sel.selectionSet, seen));
+        } else {
+          const name = sel.name.value;
+          const frag = fragments.get(name);
+          if (frag && !seen.has(name)) deepest = Math.max(deepest, depthOf(frag.selectionSet, new Set([...seen, name])));
+        }
+      }
+      return deepest;
+    };
+    return {
+      OperationDefinition(node) {
+        const depth = depthOf(node.selectionSet, new Set());
+        if (depth > max) {
+          context.reportError(
+            new GraphQLError(`This operation is nested ${depth} levels deep; the limit is ${max}. Split it into smaller queries.`, {
+              nodes: [node],
+              extensions: { code: 'QUERY_TOO_COMPLEX' },
+            }),
+          );
+        }
+      },
+    };
+  };
+}
+
+/** List fields cost their page size (`first`) times their children. */
+const pageEstimator: ComplexityEstimator = ({ args, childComplexity }) => {
+  const first = typeof args.first === 'number' ? args.first : undefined;
+  return first === undefined ? undefined : 1 + first * Math.max(1, childComplexity);
+};
+
+/** Refuses operations whose estimated cost exceeds `max` before they run. */
+export function costLimitPlugin(schema: GraphQLSchema, max: number): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document }) {
+          const cost = getComplexity({
+            schema,
+            operationName: request.operationName ?? undefined,
+            query: document,
+            variables: request.variables ?? {},
+            estimators: [pageEstimator, simpleEstimator({ defaultComplexity: 1 })],
+          });
+          if (cost > max) {
+            throw new GraphQLError(`This operation would cost ${cost} points; the limit is ${max}. Ask for fewer rows or fields.`, {
+              extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } },
+            });
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import 'reflect-metadata';
+import { buildSchema } from 'type-graphql';
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { AuthResolver, ApiTokenResolver } from '../auth/graphql/auth.resolver.js';
+import { ListsResolver, FieldResolverClass } from '../lists/graphql/lists.resolver.js';
+import { PeopleResolver } from '../people/graphql/people.resolver.js';
+import { AuditResolver } from '../audit/graphql/audit.resolver.js';
+import type { AuthService } from '../auth/auth.service.js';
+import type { LoginThrottle } from '../auth/login-throttle.js';
+import type { ListsService } from '../lists/lists.service.js';
+import type { PeopleService } from '../people/people.service.js';
+import type { AuditService } from '../audit/audit.service.js';
+
+/** The services resolvers are constructed with. */
+export interface ResolverDeps {
+  auth: AuthService;
+  throttle: LoginThrottle;
+  lists: ListsService;
+  people: PeopleService;
+  audit: AuditService;
+}
+
+const resolvers = [AuthResolver, ApiTokenResolver, ListsResolver, FieldResolverClass, PeopleResolver, AuditResolver] as const;
+
+/** Builds the executable schema with resolvers wired to the given services. */
+export async function createSchema(deps: ResolverDeps): Promise<GraphQLSchema> {
+  const instances = new Map<Function, unknown>([
+    [AuthResolver, new AuthResolver(deps.auth, deps.throttle)],
+    [ApiTokenResolver, new ApiTokenResolver()],
+    [ListsResolver, new ListsResolver(deps.lists)],
+    [FieldResolverClass, new FieldResolverClass()],
+    [PeopleResolver, new PeopleResolver(deps.people, deps.audit)],
+    [AuditResolver, new AuditResolver(deps.audit)],
+  ]);
+  return buildSchema({
+    resolvers: [...resolvers],
+    container: { get: (cls: Function) => instances.get(cls) },
+    validate: false,
+    // Subscriptions here bring their own event streams (`subscribe` option) from the EventBus;
+    // type-graphql still insists on a PubSub, so it gets one that refuses topic subscriptions.
+    pubSub: {
+      publish: () => undefined,
+      subscribe: () => {
+        throw new Error('topic-based subscriptions are not used; subscribe through the EventBus');
+      },
+    },
+  });
+}
+
+/** The schema as committed in schema/schema.graphql: sorted, so diffs show real changes only. */
+export function printContract(schema: GraphQLSchema): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

@@ -1,0 +1,159 @@
+import { createServer, type Server } from 'node:http';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import express from 'express';
+import { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { WebSocketServer } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { specifiedRules, validate, type GraphQLSchema } from 'graphql';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Config } from '../config.js';
+import type { Logger } from '../shared/logger.js';
+import type { AuthService } from '../auth/auth.service.js';
+import type { ListsService } from '../lists/lists.service.js';
+import type { EventBus } from '../events/event-bus.js';
+import type { Context } from '../graphql/context.js';
+import { createLoaders } from '../graphql/loaders.js';
+import { createFormatError } from '../graphql/format-error.js';
+import { costLimitPlugin, depthLimit } from '../graphql/limits.js';
+import { migrationsApplied } from '../db/orm.js';
+import { securityHeaders } from './security.js';
+import { clearedSessionCookie, sessionCookie, tokenFromRequest } from './session-cookie.js';
+
+export interface HttpDeps {
+  config: Config;
+  logger: Logger;
+  orm: MikroORM;
+  schema: GraphQLSchema;
+  auth: AuthService;
+  lists: ListsService;
+  bus: EventBus;
+}
+
+export interface HttpServer {
+  server: Server;
+  stop(): Promise<void>;
+}
+
+/**
+ * One port serves everything: GraphQL over HTTP and WebSocket at /graphql, health probes, and
+ * the built SPA at / (with history-mode fallback).
+ */
+export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
+  const { config, logger, orm, schema } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(securityHeaders);
+  const server = createServer(app);
+
+  const buildContext = async (
+    headers: Parameters<typeof tokenFromRequest>[0],
+    ip: string | null,
+    userAgent: string | null,
+  ): Promise<Omit<Context, 'session'>> => {
+    const em = orm.em.fork();
+    const token = tokenFromRequest(headers);
+    const viewer = token ? await deps.auth.resolveToken(em, token) : null;
+    return { em, viewer, client: { ip, userAgent }, loaders: createLoaders(em, deps.lists, viewer?.organizationId ?? null), bus: deps.bus };
+  };
+
+  const wss = new WebSocketServer({ server, path: '/graphql' });
+  const wsCleanup = useServer(
+    {
+      schema,
+      validate: (s, document) => validate(s, document, [...specifiedRules, depthLimit(config.maxQueryDepth)]),
+      context: async (ctx) => {
+        const req = ctx.extra.request;
+        // Scripts may pass their token as a connection parameter instead of a header.
+        const param = (ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization) as string | undefined;
+        if (param) req.headers.authorization = param.startsWith('Bearer ') ? param : `Bearer ${param}`;
+        return buildContext(req, req.socket.remoteAddress ?? null, req.headers['user-agent'] ?? null);
+      },
+      onConnect: async (ctx) => {
+        const req = ctx.extra.request;
+        const param = (ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization) as string | undefined;
+        if (param) req.headers.authorization = param.startsWith('Bearer ') ? param : `Bearer ${param}`;
+        const token = tokenFromRequest(req);
+        // Refuse the connection outright when no valid credential is presented.
+        return token ? (await deps.auth.resolveToken(orm.em.fork(), token)) !== null : false;
+      },
+    },
+    wss,
+  );
+
+  const apollo = new ApolloServer<Context>({
+    schema,
+    introspection: config.introspection,
+    validationRules: [depthLimit(config.maxQueryDepth)],
+    formatError: createFormatError(logger),
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      costLimitPlugin(schema, config.maxQueryCost),
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await wsCleanup.dispose();
+            },
+          };
+        },
+      },
+    ],
+  });
+  await apollo.start();
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await orm.em.getConnection().execute('SELECT 1');
+      const migrated = await migrationsApplied(orm);
+      res.status(migrated ? 200 : 503).json({ status: migrated ? 'ready' : 'migrations pending', database: 'up' });
+    } catch {
+      res.status(503).json({ status: 'database unreachable', database: 'down' });
+    }
+  });
+
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const base = await buildContext(req, req.ip ?? req.socket.remoteAddress ?? null, req.get('user-agent') ?? null);
+        return {
+          ...base,
+          session: {
+            set: (token, expiresAt) => res.append('Set-Cookie', sessionCookie(token, expiresAt, config.cookieSecure)),
+            clear: () => res.append('Set-Cookie', clearedSessionCookie(config.cookieSecure)),
+          },
+        };
+      },
+    }),
+  );
+
+  if (existsSync(path.join(config.webDist, 'index.html'))) {
+    app.use(express.static(config.webDist, { index: false, maxAge: '1h' }));
+    app.get(/^\/(?!graphql|scim|healthz|readyz).*/, (_req, res) => {
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(path.join(config.webDist, 'index.html'));
+    });
+  } else {
+    logger.warn({ webDist: config.webDist }, 'the SPA is not built; run `npm run build` to serve it at /');
+  }
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not found' });
+  });
+
+  return {
+    server,
+    stop: async () => {
+      await apollo.stop();
+      wss.close();
+    },
+  };
+}

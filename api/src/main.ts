@@ -1,0 +1,40 @@
+import { ConfigError, loadConfig } from './config.js';
+import { createApp } from './app.js';
+
+/** Process entry: start Rollcall and shut it down cleanly on Ctrl-C or SIGTERM. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const app = await createApp(config);
+  const signIn = config.adminEmail
+    ? `sign in as ${config.adminEmail}`
+    : 'open it in a browser to create the first organisation and owner (one-time setup)';
+  app.logger.info({ url: app.url }, `Rollcall is running at ${app.url} — ${signIn}`);
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    app.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  console.error('Rollcall failed to start:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,73 @@
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+
+export interface GraphQLErrorShape {
+  message: string;
+  path?: (string | number)[];
+  extensions?: { code?: string; [k: string]: unknown };
+}
+
+export interface GraphQLResponse<T> {
+  status: number;
+  headers: Headers;
+  data?: T | null;
+  errors?: GraphQLErrorShape[];
+}
+
+/** A minimal GraphQL-over-HTTP client for tests: raw responses, or data that must have no errors. */
+export class GraphQLTestClient {
+  constructor(
+    readonly baseUrl: string,
+    readonly token?: string,
+    private readonly extraHeaders: Record<string, string> = {},
+  ) {}
+
+  /** The same server, authenticated with a bearer token. */
+  as(token: string): GraphQLTestClient {
+    return new GraphQLTestClient(this.baseUrl, token, this.extraHeaders);
+  }
+
+  /** The same server with extra headers (e.g. a cookie). */
+  withHeaders(headers: Record<string, string>): GraphQLTestClient {
+    return new GraphQLTestClient(this.baseUrl, this.token, { ...this.extraHeaders, ...headers });
+  }
+
+  async request<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> {
+    const res = await fetch(`${this.baseUrl}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        ...this.extraHeaders,
+      },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json()) as { data?: T; errors?: GraphQLErrorShape[] };
+    return { status: res.status, headers: res.headers, ...body };
+  }
+
+  /** Data of an operation that must succeed; throws with the errors otherwise. */
+  async ok<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<T> {
+    const res = await this.request<T>(query, variables);
+    if (res.errors?.length || !res.data) throw new Error(`GraphQL errors: ${JSON.stringify(res.errors)}`);
+    return res.data;
+  }
+
+  /** The error code of an operation that must fail. */
+  async errorCode(query: string, variables?: Record<string, unknown>): Promise<string | undefined> {
+    const res = await this.request(query, variables);
+    if (!res.errors?.length) throw new Error(`expected an error, got ${JSON.stringify(res.data)}`);
+    return res.errors[0]!.extensions?.code;
+  }
+
+  /** A graphql-ws client on the same path, authenticated with this client's token. */
+  ws(): Client {
+    return createClient({
+      url: `${this.baseUrl.replace(/^http/, 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: this.token ? { authorization: `Bearer ${this.token}` } : {},
+      retryAttempts: 0,
+      lazy: true,
+    });
+  }
+}
