@@ -17,7 +17,9 @@ async function main(): Promise<void> {
   const signIn = config.adminEmail
     ? `sign in as ${config.adminEmail}`
     : 'open it in a browser to create the first organisation and owner (one-time setup)';
-  app.logger.info({ url: app.url }, `Rollcall is running at ${app.url} — ${signIn}`);
+  app.logger.info({ url: app.url }, 'Rollcall is running');
+  // A plain line for the person at the terminal, besides the structured log.
+  console.log(`\n  Rollcall is running at ${app.url}\n  Next: ${signIn}.\n  Stop with Ctrl-C.\n`);
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { OptimisticLockError, type EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
 import { isUuid } from '../shared/ids.js';
@@ -111,7 +111,7 @@ export class PeopleService {
     requireRole(viewer, 'ADMIN');
     const person = await this.person(em, viewer, id);
     if ((person.status === 'ACTIVE') === active) return person;
-    return em.transactional(async (tem) => {
+    return this.write(em, person.uid, async (tem) => {
       const managed = tem.merge(PersonSchema, person);
       const before = managed.status;
       managed.status = active ? 'ACTIVE' : 'INACTIVE';
@@ -161,6 +161,9 @@ export class PeopleService {
     } catch (err) {
       if (isUniqueViolation(err, 'person_uid_unique')) {
         throw errors.conflict(`Another person in this list already has the UID "${uid}".`, { uid });
+      }
+      if (err instanceof OptimisticLockError) {
+        throw errors.conflict('Someone else changed this person at the same moment; reload it and make your change again.');
       }
       throw err;
     }
