@@ -1,0 +1,238 @@
+/* eslint-disable */
+import * as types from './graphql';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  query AuditTrail($listId: ID!, $after: String) {\n    auditTrail(listId: $listId, first: 50, after: $after) {\n      edges { id at action entityType personId actor { label type } changes { field before after } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.AuditTrailDocument,
+    "\n  query SetupStatus {\n    setupStatus { needsSetup }\n  }\n": typeof types.SetupStatusDocument,
+    "\n  query Viewer {\n    viewer {\n      member { id name email role }\n      organization { id name }\n    }\n  }\n": typeof types.ViewerDocument,
+    "\n  mutation Setup($input: SetupInput!) {\n    setup(input: $input) { expiresAt }\n  }\n": typeof types.SetupDocument,
+    "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) { expiresAt }\n  }\n": typeof types.LoginDocument,
+    "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
+    "\n  fragment FieldParts on Field {\n    id key label type required description position isUid locked lockedBy\n  }\n": typeof types.FieldPartsFragmentDoc,
+    "\n  query MasterLists($includeArchived: Boolean) {\n    masterLists(includeArchived: $includeArchived) {\n      id name description archived activeCount inactiveCount syncProvider updatedAt\n      uidField { id key label }\n    }\n  }\n": typeof types.MasterListsDocument,
+    "\n  query MasterList($id: ID!) {\n    masterList(id: $id) {\n      id name description archived activeCount inactiveCount syncProvider\n      fields { ...FieldParts }\n    }\n  }\n": typeof types.MasterListDocument,
+    "\n  mutation CreateMasterList($input: CreateMasterListInput!) {\n    createMasterList(input: $input) { id name }\n  }\n": typeof types.CreateMasterListDocument,
+    "\n  mutation RenameMasterList($id: ID!, $name: String!) {\n    renameMasterList(id: $id, name: $name) { id name }\n  }\n": typeof types.RenameMasterListDocument,
+    "\n  mutation ArchiveMasterList($id: ID!) {\n    archiveMasterList(id: $id) { id archived }\n  }\n": typeof types.ArchiveMasterListDocument,
+    "\n  mutation UnarchiveMasterList($id: ID!) {\n    unarchiveMasterList(id: $id) { id archived }\n  }\n": typeof types.UnarchiveMasterListDocument,
+    "\n  mutation AddField($listId: ID!, $input: FieldInput!) {\n    addField(listId: $listId, input: $input) { ...FieldParts }\n  }\n": typeof types.AddFieldDocument,
+    "\n  mutation UpdateField($id: ID!, $input: UpdateFieldInput!) {\n    updateField(id: $id, input: $input) { ...FieldParts }\n  }\n": typeof types.UpdateFieldDocument,
+    "\n  mutation ReorderFields($listId: ID!, $fieldIds: [ID!]!) {\n    reorderFields(listId: $listId, fieldIds: $fieldIds) { ...FieldParts }\n  }\n": typeof types.ReorderFieldsDocument,
+    "\n  mutation RemoveField($id: ID!) {\n    removeField(id: $id)\n  }\n": typeof types.RemoveFieldDocument,
+    "\n  mutation SetUidField($listId: ID!, $fieldId: ID!) {\n    setUidField(listId: $listId, fieldId: $fieldId) { id fields { ...FieldParts } }\n  }\n": typeof types.SetUidFieldDocument,
+    "\n  query Members {\n    members { id name email role createdAt lastSignInAt }\n  }\n": typeof types.MembersDocument,
+    "\n  mutation AddMember($input: AddMemberInput!) {\n    addMember(input: $input) { id }\n  }\n": typeof types.AddMemberDocument,
+    "\n  mutation UpdateMemberRole($id: ID!, $role: Role!) {\n    updateMemberRole(id: $id, role: $role) { id role }\n  }\n": typeof types.UpdateMemberRoleDocument,
+    "\n  mutation RemoveMember($id: ID!) {\n    removeMember(id: $id)\n  }\n": typeof types.RemoveMemberDocument,
+    "\n  query People($listId: ID!, $first: Int, $after: String, $status: PersonStatusFilter, $search: String, $sort: PersonSort) {\n    people(listId: $listId, first: $first, after: $after, status: $status, search: $search, sort: $sort) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id uid status values source } }\n    }\n  }\n": typeof types.PeopleDocument,
+    "\n  query Person($id: ID!) {\n    person(id: $id) {\n      id uid status values source sourceAnchor createdAt updatedAt deactivatedAt lockedFields\n      auditTrail(first: 30) { id at action actor { label type } changes { field before after } }\n    }\n  }\n": typeof types.PersonDocument,
+    "\n  mutation CreatePerson($listId: ID!, $values: JSONObject!) {\n    createPerson(listId: $listId, values: $values) { id uid status values }\n  }\n": typeof types.CreatePersonDocument,
+    "\n  mutation UpdatePerson($id: ID!, $values: JSONObject!) {\n    updatePerson(id: $id, values: $values) { id uid status values updatedAt }\n  }\n": typeof types.UpdatePersonDocument,
+    "\n  mutation DeactivatePerson($id: ID!) {\n    deactivatePerson(id: $id) { id status deactivatedAt }\n  }\n": typeof types.DeactivatePersonDocument,
+    "\n  mutation ReactivatePerson($id: ID!) {\n    reactivatePerson(id: $id) { id status deactivatedAt }\n  }\n": typeof types.ReactivatePersonDocument,
+    "\n  mutation ErasePerson($id: ID!) {\n    erasePerson(id: $id)\n  }\n": typeof types.ErasePersonDocument,
+    "\n  subscription PersonChanged($listId: ID!) {\n    personChanged(listId: $listId) { personId kind }\n  }\n": typeof types.PersonChangedDocument,
+    "\n  query ApiTokens {\n    apiTokens { id name prefix createdAt lastUsedAt revokedAt createdBy { name email } }\n  }\n": typeof types.ApiTokensDocument,
+    "\n  mutation CreateApiToken($name: String!) {\n    createApiToken(name: $name) { token apiToken { id prefix } }\n  }\n": typeof types.CreateApiTokenDocument,
+    "\n  mutation RevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id) { id revokedAt }\n  }\n": typeof types.RevokeApiTokenDocument,
+};
+const documents: Documents = {
+    "\n  query AuditTrail($listId: ID!, $after: String) {\n    auditTrail(listId: $listId, first: 50, after: $after) {\n      edges { id at action entityType personId actor { label type } changes { field before after } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.AuditTrailDocument,
+    "\n  query SetupStatus {\n    setupStatus { needsSetup }\n  }\n": types.SetupStatusDocument,
+    "\n  query Viewer {\n    viewer {\n      member { id name email role }\n      organization { id name }\n    }\n  }\n": types.ViewerDocument,
+    "\n  mutation Setup($input: SetupInput!) {\n    setup(input: $input) { expiresAt }\n  }\n": types.SetupDocument,
+    "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) { expiresAt }\n  }\n": types.LoginDocument,
+    "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
+    "\n  fragment FieldParts on Field {\n    id key label type required description position isUid locked lockedBy\n  }\n": types.FieldPartsFragmentDoc,
+    "\n  query MasterLists($includeArchived: Boolean) {\n    masterLists(includeArchived: $includeArchived) {\n      id name description archived activeCount inactiveCount syncProvider updatedAt\n      uidField { id key label }\n    }\n  }\n": types.MasterListsDocument,
+    "\n  query MasterList($id: ID!) {\n    masterList(id: $id) {\n      id name description archived activeCount inactiveCount syncProvider\n      fields { ...FieldParts }\n    }\n  }\n": types.MasterListDocument,
+    "\n  mutation CreateMasterList($input: CreateMasterListInput!) {\n    createMasterList(input: $input) { id name }\n  }\n": types.CreateMasterListDocument,
+    "\n  mutation RenameMasterList($id: ID!, $name: String!) {\n    renameMasterList(id: $id, name: $name) { id name }\n  }\n": types.RenameMasterListDocument,
+    "\n  mutation ArchiveMasterList($id: ID!) {\n    archiveMasterList(id: $id) { id archived }\n  }\n": types.ArchiveMasterListDocument,
+    "\n  mutation UnarchiveMasterList($id: ID!) {\n    unarchiveMasterList(id: $id) { id archived }\n  }\n": types.UnarchiveMasterListDocument,
+    "\n  mutation AddField($listId: ID!, $input: FieldInput!) {\n    addField(listId: $listId, input: $input) { ...FieldParts }\n  }\n": types.AddFieldDocument,
+    "\n  mutation UpdateField($id: ID!, $input: UpdateFieldInput!) {\n    updateField(id: $id, input: $input) { ...FieldParts }\n  }\n": types.UpdateFieldDocument,
+    "\n  mutation ReorderFields($listId: ID!, $fieldIds: [ID!]!) {\n    reorderFields(listId: $listId, fieldIds: $fieldIds) { ...FieldParts }\n  }\n": types.ReorderFieldsDocument,
+    "\n  mutation RemoveField($id: ID!) {\n    removeField(id: $id)\n  }\n": types.RemoveFieldDocument,
+    "\n  mutation SetUidField($listId: ID!, $fieldId: ID!) {\n    setUidField(listId: $listId, fieldId: $fieldId) { id fields { ...FieldParts } }\n  }\n": types.SetUidFieldDocument,
+    "\n  query Members {\n    members { id name email role createdAt lastSignInAt }\n  }\n": types.MembersDocument,
+    "\n  mutation AddMember($input: AddMemberInput!) {\n    addMember(input: $input) { id }\n  }\n": types.AddMemberDocument,
+    "\n  mutation UpdateMemberRole($id: ID!, $role: Role!) {\n    updateMemberRole(id: $id, role: $role) { id role }\n  }\n": types.UpdateMemberRoleDocument,
+    "\n  mutation RemoveMember($id: ID!) {\n    removeMember(id: $id)\n  }\n": types.RemoveMemberDocument,
+    "\n  query People($listId: ID!, $first: Int, $after: String, $status: PersonStatusFilter, $search: String, $sort: PersonSort) {\n    people(listId: $listId, first: $first, after: $after, status: $status, search: $search, sort: $sort) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id uid status values source } }\n    }\n  }\n": types.PeopleDocument,
+    "\n  query Person($id: ID!) {\n    person(id: $id) {\n      id uid status values source sourceAnchor createdAt updatedAt deactivatedAt lockedFields\n      auditTrail(first: 30) { id at action actor { label type } changes { field before after } }\n    }\n  }\n": types.PersonDocument,
+    "\n  mutation CreatePerson($listId: ID!, $values: JSONObject!) {\n    createPerson(listId: $listId, values: $values) { id uid status values }\n  }\n": types.CreatePersonDocument,
+    "\n  mutation UpdatePerson($id: ID!, $values: JSONObject!) {\n    updatePerson(id: $id, values: $values) { id uid status values updatedAt }\n  }\n": types.UpdatePersonDocument,
+    "\n  mutation DeactivatePerson($id: ID!) {\n    deactivatePerson(id: $id) { id status deactivatedAt }\n  }\n": types.DeactivatePersonDocument,
+    "\n  mutation ReactivatePerson($id: ID!) {\n    reactivatePerson(id: $id) { id status deactivatedAt }\n  }\n": types.ReactivatePersonDocument,
+    "\n  mutation ErasePerson($id: ID!) {\n    erasePerson(id: $id)\n  }\n": types.ErasePersonDocument,
+    "\n  subscription PersonChanged($listId: ID!) {\n    personChanged(listId: $listId) { personId kind }\n  }\n": types.PersonChangedDocument,
+    "\n  query ApiTokens {\n    apiTokens { id name prefix createdAt lastUsedAt revokedAt createdBy { name email } }\n  }\n": types.ApiTokensDocument,
+    "\n  mutation CreateApiToken($name: String!) {\n    createApiToken(name: $name) { token apiToken { id prefix } }\n  }\n": types.CreateApiTokenDocument,
+    "\n  mutation RevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id) { id revokedAt }\n  }\n": types.RevokeApiTokenDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuditTrail($listId: ID!, $after: String) {\n    auditTrail(listId: $listId, first: 50, after: $after) {\n      edges { id at action entityType personId actor { label type } changes { field before after } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query AuditTrail($listId: ID!, $after: String) {\n    auditTrail(listId: $listId, first: 50, after: $after) {\n      edges { id at action entityType personId actor { label type } changes { field before after } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SetupStatus {\n    setupStatus { needsSetup }\n  }\n"): (typeof documents)["\n  query SetupStatus {\n    setupStatus { needsSetup }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Viewer {\n    viewer {\n      member { id name email role }\n      organization { id name }\n    }\n  }\n"): (typeof documents)["\n  query Viewer {\n    viewer {\n      member { id name email role }\n      organization { id name }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Setup($input: SetupInput!) {\n    setup(input: $input) { expiresAt }\n  }\n"): (typeof documents)["\n  mutation Setup($input: SetupInput!) {\n    setup(input: $input) { expiresAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) { expiresAt }\n  }\n"): (typeof documents)["\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) { expiresAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Logout {\n    logout\n  }\n"): (typeof documents)["\n  mutation Logout {\n    logout\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment FieldParts on Field {\n    id key label type required description position isUid locked lockedBy\n  }\n"): (typeof documents)["\n  fragment FieldParts on Field {\n    id key label type required description position isUid locked lockedBy\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MasterLists($includeArchived: Boolean) {\n    masterLists(includeArchived: $includeArchived) {\n      id name description archived activeCount inactiveCount syncProvider updatedAt\n      uidField { id key label }\n    }\n  }\n"): (typeof documents)["\n  query MasterLists($includeArchived: Boolean) {\n    masterLists(includeArchived: $includeArchived) {\n      id name description archived activeCount inactiveCount syncProvider updatedAt\n      uidField { id key label }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MasterList($id: ID!) {\n    masterList(id: $id) {\n      id name description archived activeCount inactiveCount syncProvider\n      fields { ...FieldParts }\n    }\n  }\n"): (typeof documents)["\n  query MasterList($id: ID!) {\n    masterList(id: $id) {\n      id name description archived activeCount inactiveCount syncProvider\n      fields { ...FieldParts }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateMasterList($input: CreateMasterListInput!) {\n    createMasterList(input: $input) { id name }\n  }\n"): (typeof documents)["\n  mutation CreateMasterList($input: CreateMasterListInput!) {\n    createMasterList(input: $input) { id name }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RenameMasterList($id: ID!, $name: String!) {\n    renameMasterList(id: $id, name: $name) { id name }\n  }\n"): (typeof documents)["\n  mutation RenameMasterList($id: ID!, $name: String!) {\n    renameMasterList(id: $id, name: $name) { id name }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ArchiveMasterList($id: ID!) {\n    archiveMasterList(id: $id) { id archived }\n  }\n"): (typeof documents)["\n  mutation ArchiveMasterList($id: ID!) {\n    archiveMasterList(id: $id) { id archived }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UnarchiveMasterList($id: ID!) {\n    unarchiveMasterList(id: $id) { id archived }\n  }\n"): (typeof documents)["\n  mutation UnarchiveMasterList($id: ID!) {\n    unarchiveMasterList(id: $id) { id archived }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AddField($listId: ID!, $input: FieldInput!) {\n    addField(listId: $listId, input: $input) { ...FieldParts }\n  }\n"): (typeof documents)["\n  mutation AddField($listId: ID!, $input: FieldInput!) {\n    addField(listId: $listId, input: $input) { ...FieldParts }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateField($id: ID!, $input: UpdateFieldInput!) {\n    updateField(id: $id, input: $input) { ...FieldParts }\n  }\n"): (typeof documents)["\n  mutation UpdateField($id: ID!, $input: UpdateFieldInput!) {\n    updateField(id: $id, input: $input) { ...FieldParts }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReorderFields($listId: ID!, $fieldIds: [ID!]!) {\n    reorderFields(listId: $listId, fieldIds: $fieldIds) { ...FieldParts }\n  }\n"): (typeof documents)["\n  mutation ReorderFields($listId: ID!, $fieldIds: [ID!]!) {\n    reorderFields(listId: $listId, fieldIds: $fieldIds) { ...FieldParts }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RemoveField($id: ID!) {\n    removeField(id: $id)\n  }\n"): (typeof documents)["\n  mutation RemoveField($id: ID!) {\n    removeField(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetUidField($listId: ID!, $fieldId: ID!) {\n    setUidField(listId: $listId, fieldId: $fieldId) { id fields { ...FieldParts } }\n  }\n"): (typeof documents)["\n  mutation SetUidField($listId: ID!, $fieldId: ID!) {\n    setUidField(listId: $listId, fieldId: $fieldId) { id fields { ...FieldParts } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Members {\n    members { id name email role createdAt lastSignInAt }\n  }\n"): (typeof documents)["\n  query Members {\n    members { id name email role createdAt lastSignInAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AddMember($input: AddMemberInput!) {\n    addMember(input: $input) { id }\n  }\n"): (typeof documents)["\n  mutation AddMember($input: AddMemberInput!) {\n    addMember(input: $input) { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateMemberRole($id: ID!, $role: Role!) {\n    updateMemberRole(id: $id, role: $role) { id role }\n  }\n"): (typeof documents)["\n  mutation UpdateMemberRole($id: ID!, $role: Role!) {\n    updateMemberRole(id: $id, role: $role) { id role }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RemoveMember($id: ID!) {\n    removeMember(id: $id)\n  }\n"): (typeof documents)["\n  mutation RemoveMember($id: ID!) {\n    removeMember(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query People($listId: ID!, $first: Int, $after: String, $status: PersonStatusFilter, $search: String, $sort: PersonSort) {\n    people(listId: $listId, first: $first, after: $after, status: $status, search: $search, sort: $sort) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id uid status values source } }\n    }\n  }\n"): (typeof documents)["\n  query People($listId: ID!, $first: Int, $after: String, $status: PersonStatusFilter, $search: String, $sort: PersonSort) {\n    people(listId: $listId, first: $first, after: $after, status: $status, search: $search, sort: $sort) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id uid status values source } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Person($id: ID!) {\n    person(id: $id) {\n      id uid status values source sourceAnchor createdAt updatedAt deactivatedAt lockedFields\n      auditTrail(first: 30) { id at action actor { label type } changes { field before after } }\n    }\n  }\n"): (typeof documents)["\n  query Person($id: ID!) {\n    person(id: $id) {\n      id uid status values source sourceAnchor createdAt updatedAt deactivatedAt lockedFields\n      auditTrail(first: 30) { id at action actor { label type } changes { field before after } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreatePerson($listId: ID!, $values: JSONObject!) {\n    createPerson(listId: $listId, values: $values) { id uid status values }\n  }\n"): (typeof documents)["\n  mutation CreatePerson($listId: ID!, $values: JSONObject!) {\n    createPerson(listId: $listId, values: $values) { id uid status values }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdatePerson($id: ID!, $values: JSONObject!) {\n    updatePerson(id: $id, values: $values) { id uid status values updatedAt }\n  }\n"): (typeof documents)["\n  mutation UpdatePerson($id: ID!, $values: JSONObject!) {\n    updatePerson(id: $id, values: $values) { id uid status values updatedAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeactivatePerson($id: ID!) {\n    deactivatePerson(id: $id) { id status deactivatedAt }\n  }\n"): (typeof documents)["\n  mutation DeactivatePerson($id: ID!) {\n    deactivatePerson(id: $id) { id status deactivatedAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReactivatePerson($id: ID!) {\n    reactivatePerson(id: $id) { id status deactivatedAt }\n  }\n"): (typeof documents)["\n  mutation ReactivatePerson($id: ID!) {\n    reactivatePerson(id: $id) { id status deactivatedAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ErasePerson($id: ID!) {\n    erasePerson(id: $id)\n  }\n"): (typeof documents)["\n  mutation ErasePerson($id: ID!) {\n    erasePerson(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription PersonChanged($listId: ID!) {\n    personChanged(listId: $listId) { personId kind }\n  }\n"): (typeof documents)["\n  subscription PersonChanged($listId: ID!) {\n    personChanged(listId: $listId) { personId kind }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ApiTokens {\n    apiTokens { id name prefix createdAt lastUsedAt revokedAt createdBy { name email } }\n  }\n"): (typeof documents)["\n  query ApiTokens {\n    apiTokens { id name prefix createdAt lastUsedAt revokedAt createdBy { name email } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateApiToken($name: String!) {\n    createApiToken(name: $name) { token apiToken { id prefix } }\n  }\n"): (typeof documents)["\n  mutation CreateApiToken($name: String!) {\n    createApiToken(name: $name) { token apiToken { id prefix } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id) { id revokedAt }\n  }\n"): (typeof documents)["\n  mutation RevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id) { id revokedAt }\n  }\n"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;
