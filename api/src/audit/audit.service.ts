@@ -62,10 +62,11 @@ export class AuditService {
       where.push('seq < ?');
       params.push(after);
     }
+    // ORDER BY names the table column: the text alias `seq` would sort "9" after "10".
     const rows = await em.execute<Array<Record<string, unknown>>>(
       `SELECT id, organization_id, list_id, person_id, entity_type, entity_id, action, actor_type, actor_id,
               actor_label, changes, at, seq::text AS seq
-         FROM audit_entry WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ?`,
+         FROM audit_entry WHERE ${where.join(' AND ')} ORDER BY audit_entry.seq DESC LIMIT ?`,
       [...params, limit + 1],
     );
     const entries = rows.slice(0, limit).map(
