@@ -59,11 +59,16 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
     return { em, viewer, client: { ip, userAgent }, loaders: createLoaders(em, deps.lists, viewer?.organizationId ?? null), bus: deps.bus };
   };
 
+  const formatError = createFormatError(logger);
   const wss = new WebSocketServer({ server, path: '/graphql' });
   const wsCleanup = useServer(
     {
       schema,
       validate: (s, document) => validate(s, document, [...specifiedRules, depthLimit(config.maxQueryDepth)]),
+      // The same error mapping as HTTP: stable codes, no SQL or internals over the WebSocket.
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : result,
+      onError: (_ctx, _id, _payload, errs) => errs.map((e) => formatError(e.toJSON(), e)),
       context: async (ctx) => {
         const req = ctx.extra.request;
         // Scripts may pass their token as a connection parameter instead of a header.
@@ -87,7 +92,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
     schema,
     introspection: config.introspection,
     validationRules: [depthLimit(config.maxQueryDepth)],
-    formatError: createFormatError(logger),
+    formatError,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     plugins: [
