@@ -75,7 +75,7 @@ async function main() {
       await gql(`mutation($l: ID!, $i: FieldInput!) { addField(listId: $l, input: $i) { id } }`, { l: listId, i: { key, label: key, type } });
     }
 
-    let t0 = performance.now();
+    const t0 = performance.now();
     await raw.query(
       `INSERT INTO person (id, organization_id, list_id, uid, status, "values", created_at, updated_at)
        SELECT gen_random_uuid(), l.organization_id, l.id, v->>'employee_id',
