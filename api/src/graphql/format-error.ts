@@ -32,7 +32,10 @@ export function createFormatError(logger: Logger) {
         extensions: { code: original.code, ...original.details },
       };
     }
-    const code = formatted.extensions?.code;
+    // Apollo re-labels errors from validation rules GRAPHQL_VALIDATION_FAILED; a rule's own code
+    // (QUERY_TOO_COMPLEX from the depth limit) survives on the original error.
+    const ruleCode = (error as { originalError?: { extensions?: { code?: unknown } } } | null)?.originalError?.extensions?.code;
+    const code = typeof ruleCode === 'string' && PASS_THROUGH.has(ruleCode) ? ruleCode : formatted.extensions?.code;
     if (typeof code === 'string' && PASS_THROUGH.has(code)) {
       return { message: formatted.message, ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}), extensions: { code } };
     }

@@ -32,7 +32,7 @@ export async function createSchema(deps: ResolverDeps): Promise<GraphQLSchema> {
     [PeopleResolver, new PeopleResolver(deps.people, deps.audit)],
     [AuditResolver, new AuditResolver(deps.audit)],
   ]);
-  return buildSchema({
+  const schema = await buildSchema({
     resolvers: [...resolvers],
     container: { get: (cls: Function) => instances.get(cls) },
     validate: false,
@@ -45,6 +45,11 @@ export async function createSchema(deps: ResolverDeps): Promise<GraphQLSchema> {
       },
     },
   });
+  // type-graphql has no option for the root types' descriptions.
+  schema.getQueryType()!.description = 'Reads. Everything except setupStatus and viewer needs a signed-in caller.';
+  schema.getMutationType()!.description = 'Changes. Viewers may only sign in and out and manage their own API tokens.';
+  schema.getSubscriptionType()!.description = 'Live events over graphql-ws on /graphql, authenticated like HTTP.';
+  return schema;
 }
 
 /** The schema as committed in schema/schema.graphql: sorted, so diffs show real changes only. */
