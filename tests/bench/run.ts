@@ -5,14 +5,13 @@
  * ratio against the 2x goal, the SQL statements per GraphQL request, and the page query's plan.
  * Prints figures; exits non-zero only when something errors.
  */
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { repoRoot, loadConfig } from '../../api/src/config.js';
-import { startEmbeddedPostgres } from '../../api/src/db/embedded.js';
+import { loadConfig } from '../../api/src/config.js';
 import { createApp } from '../../api/src/app.js';
 import { createLogger } from '../../api/src/shared/logger.js';
 import { sortIndexName } from '../../api/src/lists/lists.service.js';
+import { databaseUrl, startPgServer } from '../support/pg-server.js';
 
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 100_000);
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 60);
@@ -36,21 +35,14 @@ async function time(fn: () => Promise<void>): Promise<number[]> {
 }
 
 async function main() {
-  let adminUrl = process.env.DATABASE_URL;
-  let stopCluster: (() => Promise<void>) | undefined;
-  if (!adminUrl) {
-    const cluster = await startEmbeddedPostgres({ dir: path.join(repoRoot, '.data', 'bench-pg'), port: 54349, logger, durable: false });
-    adminUrl = cluster.url('postgres');
-    stopCluster = cluster.stop;
-  }
+  const { adminUrl, stop: stopCluster } = await startPgServer('bench-pg', 54349, logger);
   const dbName = `rollcall_bench_${process.pid}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${dbName}`);
-  const dbUrl = new URL(adminUrl);
-  dbUrl.pathname = `/${dbName}`;
-  const app = await createApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: dbUrl.toString(), LOG_LEVEL: 'silent' }));
-  const raw = new pg.Client({ connectionString: dbUrl.toString() });
+  const dbUrl = databaseUrl(adminUrl, dbName);
+  const app = await createApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: dbUrl, LOG_LEVEL: 'silent' }));
+  const raw = new pg.Client({ connectionString: dbUrl });
   await raw.connect();
   try {
     const base = `http://127.0.0.1:${app.port}/graphql`;
@@ -190,7 +182,7 @@ async function main() {
     await app.stop();
     await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
     await admin.end();
-    await stopCluster?.();
+    await stopCluster();
   }
 }
 

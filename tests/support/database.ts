@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { databaseUrl } from './pg-server.js';
 
 /** A fresh database for one test file, copied from the migrated template. */
 export interface TestDatabase {
@@ -21,10 +22,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   } finally {
     await admin.end();
   }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
   return {
-    url: url.toString(),
+    url: databaseUrl(adminUrl, name),
     name,
     drop: async () => {
       const c = new pg.Client({ connectionString: adminUrl });

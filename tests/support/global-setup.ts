@@ -1,9 +1,7 @@
-import path from 'node:path';
 import pg from 'pg';
-import { repoRoot } from '../../api/src/config.js';
-import { startEmbeddedPostgres } from '../../api/src/db/embedded.js';
 import { initOrm, migrate } from '../../api/src/db/orm.js';
 import { createLogger } from '../../api/src/shared/logger.js';
+import { databaseUrl, startPgServer } from './pg-server.js';
 
 interface TestCluster {
   adminUrl: string;
@@ -24,21 +22,13 @@ type Holder = { [KEY]?: Promise<TestCluster> };
  */
 async function start(): Promise<TestCluster> {
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'warn');
-  let adminUrl = process.env.DATABASE_URL;
-  let stopCluster: (() => Promise<void>) | undefined;
-  if (!adminUrl) {
-    const cluster = await startEmbeddedPostgres({ dir: path.join(repoRoot, '.data', 'test-pg'), port: 54339, logger, durable: false });
-    adminUrl = cluster.url('postgres');
-    stopCluster = cluster.stop;
-  }
+  const { adminUrl, stop: stopCluster } = await startPgServer('test-pg', 54339, logger);
   const template = `rollcall_tpl_${process.pid}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
   await admin.query(`CREATE DATABASE ${template}`);
-  const templateUrl = new URL(adminUrl);
-  templateUrl.pathname = `/${template}`;
-  const orm = await initOrm(templateUrl.toString(), undefined, 2);
+  const orm = await initOrm(databaseUrl(adminUrl, template), undefined, 2);
   await migrate(orm);
   await orm.close(true);
   process.env.ROLLCALL_TEST_PG_ADMIN_URL = adminUrl;
@@ -52,7 +42,7 @@ async function start(): Promise<TestCluster> {
       for (const r of rows) await admin.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`);
       await admin.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
       await admin.end();
-      await stopCluster?.();
+      await stopCluster();
     },
   };
 }
