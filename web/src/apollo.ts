@@ -1,11 +1,13 @@
-import { ApolloClient, HttpLink, InMemoryCache, split } from '@apollo/client/core';
+import { ApolloClient, HttpLink, InMemoryCache, from, split } from '@apollo/client/core';
+import { onError } from '@apollo/client/link/error';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { getMainDefinition } from '@apollo/client/utilities';
 import { createClient } from 'graphql-ws';
 
 // Same origin in production (the API serves the SPA) and in development (Vite proxies /graphql).
 // The HttpOnly session cookie authenticates both HTTP requests and the WebSocket upgrade.
-const httpLink = new HttpLink({ uri: '/graphql', credentials: 'same-origin' });
+// HttpLink always POSTs JSON, which Apollo Server's CSRF prevention requires.
+const httpLink = new HttpLink({ uri: '/graphql', credentials: 'same-origin', useGETForQueries: false });
 const wsLink = new GraphQLWsLink(
   createClient({
     url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`,
@@ -14,20 +16,39 @@ const wsLink = new GraphQLWsLink(
   }),
 );
 
+let signedOut: (() => void) | null = null;
+
+/** Registers what happens when the server says the session is gone (the router sends the person to sign-in). */
+export function onSignedOut(handler: () => void): void {
+  signedOut = handler;
+}
+
+// UNAUTHENTICATED from any operation means the session expired or was revoked. A failed sign-in
+// answers UNAUTHENTICATED too; that one is the sign-in form's to show.
+const authLink = onError(({ graphQLErrors, operation }) => {
+  if (operation.operationName === 'Login') return;
+  if (graphQLErrors?.some((e) => e.extensions?.code === 'UNAUTHENTICATED')) signedOut?.();
+});
+
 /** The one Apollo Client: server data lives in its cache, not in stores. */
 export const apolloClient = new ApolloClient({
-  link: split(
-    ({ query }) => {
-      const def = getMainDefinition(query);
-      return def.kind === 'OperationDefinition' && def.operation === 'subscription';
-    },
-    wsLink,
-    httpLink,
-  ),
+  link: from([
+    authLink,
+    split(
+      ({ query }) => {
+        const def = getMainDefinition(query);
+        return def.kind === 'OperationDefinition' && def.operation === 'subscription';
+      },
+      wsLink,
+      httpLink,
+    ),
+  ]),
   cache: new InMemoryCache({
     typePolicies: {
-      Query: { fields: { people: { keyArgs: false, merge: false } } },
-      Person: { fields: { values: { merge: false } } },
+      // Pages are cached per argument set (list, cursor, status, search, sort), and a refetch
+      // replaces a page rather than appending to it: paging is Next/Previous, not infinite.
+      Query: { fields: { people: { merge: false }, auditTrail: { merge: false } } },
+      Person: { fields: { values: { merge: false }, auditTrail: { merge: false } } },
       MasterList: { fields: { fields: { merge: false } } },
     },
   }),

@@ -15,10 +15,11 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  query AuditTrail($listId: ID!, $after: String) {\n    auditTrail(listId: $listId, first: 50, after: $after) {\n      edges { id at action entityType personId actor { label type } changes { field before after } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.AuditTrailDocument,
+    "\n  fragment ViewerParts on Viewer {\n    member { id name email role }\n    organization { id name }\n  }\n": typeof types.ViewerPartsFragmentDoc,
     "\n  query SetupStatus {\n    setupStatus { needsSetup }\n  }\n": typeof types.SetupStatusDocument,
-    "\n  query Viewer {\n    viewer {\n      member { id name email role }\n      organization { id name }\n    }\n  }\n": typeof types.ViewerDocument,
-    "\n  mutation Setup($input: SetupInput!) {\n    setup(input: $input) { expiresAt }\n  }\n": typeof types.SetupDocument,
-    "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) { expiresAt }\n  }\n": typeof types.LoginDocument,
+    "\n  query Viewer {\n    viewer { ...ViewerParts }\n  }\n": typeof types.ViewerDocument,
+    "\n  mutation Setup($input: SetupInput!) {\n    setup(input: $input) { expiresAt viewer { ...ViewerParts } }\n  }\n": typeof types.SetupDocument,
+    "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) { expiresAt viewer { ...ViewerParts } }\n  }\n": typeof types.LoginDocument,
     "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
     "\n  fragment FieldParts on Field {\n    id key label type required description position isUid locked lockedBy\n  }\n": typeof types.FieldPartsFragmentDoc,
     "\n  query MasterLists($includeArchived: Boolean) {\n    masterLists(includeArchived: $includeArchived) {\n      id name description archived activeCount inactiveCount syncProvider updatedAt\n      uidField { id key label }\n    }\n  }\n": typeof types.MasterListsDocument,
@@ -50,10 +51,11 @@ type Documents = {
 };
 const documents: Documents = {
     "\n  query AuditTrail($listId: ID!, $after: String) {\n    auditTrail(listId: $listId, first: 50, after: $after) {\n      edges { id at action entityType personId actor { label type } changes { field before after } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.AuditTrailDocument,
+    "\n  fragment ViewerParts on Viewer {\n    member { id name email role }\n    organization { id name }\n  }\n": types.ViewerPartsFragmentDoc,
     "\n  query SetupStatus {\n    setupStatus { needsSetup }\n  }\n": types.SetupStatusDocument,
-    "\n  query Viewer {\n    viewer {\n      member { id name email role }\n      organization { id name }\n    }\n  }\n": types.ViewerDocument,
-    "\n  mutation Setup($input: SetupInput!) {\n    setup(input: $input) { expiresAt }\n  }\n": types.SetupDocument,
-    "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) { expiresAt }\n  }\n": types.LoginDocument,
+    "\n  query Viewer {\n    viewer { ...ViewerParts }\n  }\n": types.ViewerDocument,
+    "\n  mutation Setup($input: SetupInput!) {\n    setup(input: $input) { expiresAt viewer { ...ViewerParts } }\n  }\n": types.SetupDocument,
+    "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) { expiresAt viewer { ...ViewerParts } }\n  }\n": types.LoginDocument,
     "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
     "\n  fragment FieldParts on Field {\n    id key label type required description position isUid locked lockedBy\n  }\n": types.FieldPartsFragmentDoc,
     "\n  query MasterLists($includeArchived: Boolean) {\n    masterLists(includeArchived: $includeArchived) {\n      id name description archived activeCount inactiveCount syncProvider updatedAt\n      uidField { id key label }\n    }\n  }\n": types.MasterListsDocument,
@@ -105,19 +107,23 @@ export function graphql(source: "\n  query AuditTrail($listId: ID!, $after: Stri
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  fragment ViewerParts on Viewer {\n    member { id name email role }\n    organization { id name }\n  }\n"): (typeof documents)["\n  fragment ViewerParts on Viewer {\n    member { id name email role }\n    organization { id name }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query SetupStatus {\n    setupStatus { needsSetup }\n  }\n"): (typeof documents)["\n  query SetupStatus {\n    setupStatus { needsSetup }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Viewer {\n    viewer {\n      member { id name email role }\n      organization { id name }\n    }\n  }\n"): (typeof documents)["\n  query Viewer {\n    viewer {\n      member { id name email role }\n      organization { id name }\n    }\n  }\n"];
+export function graphql(source: "\n  query Viewer {\n    viewer { ...ViewerParts }\n  }\n"): (typeof documents)["\n  query Viewer {\n    viewer { ...ViewerParts }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation Setup($input: SetupInput!) {\n    setup(input: $input) { expiresAt }\n  }\n"): (typeof documents)["\n  mutation Setup($input: SetupInput!) {\n    setup(input: $input) { expiresAt }\n  }\n"];
+export function graphql(source: "\n  mutation Setup($input: SetupInput!) {\n    setup(input: $input) { expiresAt viewer { ...ViewerParts } }\n  }\n"): (typeof documents)["\n  mutation Setup($input: SetupInput!) {\n    setup(input: $input) { expiresAt viewer { ...ViewerParts } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) { expiresAt }\n  }\n"): (typeof documents)["\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) { expiresAt }\n  }\n"];
+export function graphql(source: "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) { expiresAt viewer { ...ViewerParts } }\n  }\n"): (typeof documents)["\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) { expiresAt viewer { ...ViewerParts } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,5 +1,12 @@
 import { graphql } from '../../gql';
 
+export const ViewerPartsFragment = graphql(`
+  fragment ViewerParts on Viewer {
+    member { id name email role }
+    organization { id name }
+  }
+`);
+
 export const SetupStatusQuery = graphql(`
   query SetupStatus {
     setupStatus { needsSetup }
@@ -8,22 +15,19 @@ export const SetupStatusQuery = graphql(`
 
 export const ViewerQuery = graphql(`
   query Viewer {
-    viewer {
-      member { id name email role }
-      organization { id name }
-    }
+    viewer { ...ViewerParts }
   }
 `);
 
 export const SetupMutation = graphql(`
   mutation Setup($input: SetupInput!) {
-    setup(input: $input) { expiresAt }
+    setup(input: $input) { expiresAt viewer { ...ViewerParts } }
   }
 `);
 
 export const LoginMutation = graphql(`
   mutation Login($email: String!, $password: String!) {
-    login(email: $email, password: $password) { expiresAt }
+    login(email: $email, password: $password) { expiresAt viewer { ...ViewerParts } }
   }
 `);
 

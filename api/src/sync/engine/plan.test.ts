@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { plan, planCounts } from './plan.js';
+import { checkSafety } from './safety.js';
+import { mapRecord } from './mapping.js';
+import type { CurrentPerson, DesiredPerson, PlanOptions } from './types.js';
+import type { ListField } from '../../lists/list.entities.js';
+
+const opts: PlanOptions = { source: 'entra', uidKey: 'employee_id', emailKey: 'email', ownedKeys: ['employee_id', 'email', 'department'], mode: 'full' };
+const person = (id: string, uid: string, extra: Partial<CurrentPerson> = {}, values: Record<string, string> = {}): CurrentPerson => ({
+  id, uid, status: 'ACTIVE', source: 'entra', sourceAnchor: `obj-${id}`, values: { employee_id: uid, email: `${uid.toLowerCase()}@x.test`, ...values }, ...extra,
+});
+const want = (anchor: string, uid: string, values: Record<string, string | null> = {}, active = true): DesiredPerson => ({
+  anchor, active, values: { employee_id: uid, email: `${uid.toLowerCase()}@x.test`, ...values } as DesiredPerson['values'],
+});
+
+describe('plan', () => {
+  it.each<[string, CurrentPerson[], DesiredPerson[], Partial<PlanOptions>, ReturnType<typeof planCounts>]>([
+    ['creates a new person', [], [want('obj-1', 'E1')], {}, { created: 1, updated: 0, deactivated: 0, reactivated: 0, unchanged: 0, errors: 0 }],
+    ['leaves an identical person alone', [person('1', 'E1')], [want('obj-1', 'E1')], {}, { created: 0, updated: 0, deactivated: 0, reactivated: 0, unchanged: 1, errors: 0 }],
+    ['updates a changed owned field', [person('1', 'E1')], [want('obj-1', 'E1', { department: 'Maths' })], {}, { created: 0, updated: 1, deactivated: 0, reactivated: 0, unchanged: 0, errors: 0 }],
+    ['deactivates people who left the scope (full)', [person('1', 'E1'), person('2', 'E2')], [want('obj-1', 'E1')], {}, { created: 0, updated: 0, deactivated: 1, reactivated: 0, unchanged: 1, errors: 0 }],
+    ['keeps people absent from a delta', [person('1', 'E1'), person('2', 'E2')], [want('obj-1', 'E1')], { mode: 'delta' }, { created: 0, updated: 0, deactivated: 0, reactivated: 0, unchanged: 1, errors: 0 }],
+    ['deactivates removals reported by a delta', [person('1', 'E1'), person('2', 'E2')], [], { mode: 'delta', removedAnchors: ['obj-2'] }, { created: 0, updated: 0, deactivated: 1, reactivated: 0, unchanged: 0, errors: 0 }],
+    ['deactivates a disabled account', [person('1', 'E1')], [want('obj-1', 'E1', {}, false)], {}, { created: 0, updated: 0, deactivated: 1, reactivated: 0, unchanged: 0, errors: 0 }],
+    ['does not create a disabled newcomer', [], [want('obj-9', 'E9', {}, false)], {}, { created: 0, updated: 0, deactivated: 0, reactivated: 0, unchanged: 0, errors: 0 }],
+    ['reactivates a returning person', [person('1', 'E1', { status: 'INACTIVE' })], [want('obj-1', 'E1')], {}, { created: 0, updated: 0, deactivated: 0, reactivated: 1, unchanged: 0, errors: 0 }],
+    ['never deactivates people it does not manage', [person('1', 'E1', { source: null, sourceAnchor: null })], [], {}, { created: 0, updated: 0, deactivated: 0, reactivated: 0, unchanged: 0, errors: 0 }],
+    ['reports a record without a UID', [], [want('obj-1', '')], {}, { created: 0, updated: 0, deactivated: 0, reactivated: 0, unchanged: 0, errors: 1 }],
+    ['reports two records with one UID', [], [want('obj-1', 'E1'), want('obj-2', 'E1')], {}, { created: 1, updated: 0, deactivated: 0, reactivated: 0, unchanged: 0, errors: 1 }],
+  ])('%s', (_name, current, desired, extra, counts) => {
+    expect(planCounts(plan(current, desired, { ...opts, ...extra }))).toEqual(counts);
+  });
+
+  it('matches by anchor first, so a changed UID updates instead of duplicating', () => {
+    const p = plan([person('1', 'E1')], [want('obj-1', 'E100')], opts);
+    expect(p.creates).toEqual([]);
+    expect(p.updates[0]).toMatchObject({ personId: '1', uid: 'E100', reanchor: false });
+    expect(p.updates[0]!.changes).toContainEqual({ field: 'employee_id', before: 'E1', after: 'E100' });
+  });
+
+  it('adopts a hand-made person by UID, then by email, recording the anchor', () => {
+    const manual = person('1', 'E1', { source: null, sourceAnchor: null });
+    const byUid = plan([manual], [want('obj-77', 'E1')], opts);
+    expect(byUid.updates).toEqual([expect.objectContaining({ personId: '1', anchor: 'obj-77', reanchor: true, changes: [] })]);
+    const byEmail = plan([manual], [want('obj-77', 'NEW-ID', { email: 'E1@X.TEST' })], opts);
+    expect(byEmail.creates).toEqual([]);
+    expect(byEmail.updates[0]).toMatchObject({ personId: '1', reanchor: true });
+  });
+
+  it('writes only owned fields and keeps local-only ones', () => {
+    const p = plan([person('1', 'E1', {}, { badge_printed: 'yes', department: 'Art' })], [want('obj-1', 'E1', { department: null, badge_printed: 'no' })], opts);
+    expect(p.updates[0]!.changes).toEqual([{ field: 'department', before: 'Art', after: null }]);
+    expect(p.updates[0]!.values).toEqual({ employee_id: 'E1', email: 'e1@x.test', badge_printed: 'yes' });
+  });
+
+  it('is idempotent: planning the applied result again changes nothing', () => {
+    const current = [person('1', 'E1'), person('2', 'E2', { status: 'INACTIVE' })];
+    const desired = [want('obj-1', 'E1', { department: 'Science' }), want('obj-2', 'E2'), want('obj-3', 'E3')];
+    const first = plan(current, desired, opts);
+    const applied: CurrentPerson[] = [
+      { ...current[0]!, values: first.updates[0]!.values },
+      { ...current[1]!, status: 'ACTIVE' },
+      { id: '3', uid: 'E3', status: 'ACTIVE', values: first.creates[0]!.values, source: 'entra', sourceAnchor: 'obj-3' },
+    ];
+    expect(planCounts(plan(applied, desired, opts))).toEqual({ created: 0, updated: 0, deactivated: 0, reactivated: 0, unchanged: 3, errors: 0 });
+  });
+});
+
+describe('checkSafety', () => {
+  const deactivating = (n: number) => ({ creates: [], updates: [], reactivations: [], unchanged: 0, problems: [], deactivations: Array.from({ length: n }, (_, i) => ({ personId: `${i}`, uid: `${i}`, reason: 'removed_from_scope' as const })) });
+  it.each<[number, number, number, 'full' | 'delta', boolean]>([
+    [0, 100, 0, 'full', true], // an empty source never empties a list
+    [0, 0, 0, 'full', false],
+    [20, 100, 80, 'full', false], // exactly 20% is allowed
+    [21, 100, 79, 'full', true],
+    [501, 100_000, 99_499, 'full', true],
+    [500, 100_000, 99_500, 'full', false],
+    [21, 100, 5, 'delta', true],
+  ])('%i deactivations of %i active (seen %i, %s) halts: %s', (n, active, seen, mode, halts) => {
+    expect(checkSafety(deactivating(n), active, seen, mode).halt).toBe(halts);
+  });
+});
+
+describe('mapRecord', () => {
+  const fields = new Map<string, ListField>(
+    (['employee_id:TEXT', 'email:EMAIL', 'grade:NUMBER'] as const).map((s) => {
+      const [key, type] = s.split(':') as [string, ListField['type']];
+      return [key, { id: key, organizationId: 'o', listId: 'l', key, label: key, type, required: false, description: null, position: 0, createdAt: new Date() }];
+    }),
+  );
+  const rules = [
+    { sourceAttribute: 'employeeId', fieldKey: 'employee_id', transform: 'TRIM' as const },
+    { sourceAttribute: 'mail', fieldKey: 'email', transform: 'LOWERCASE' as const },
+    { sourceAttribute: 'onPremisesExtensionAttributes.extensionAttribute1', fieldKey: 'grade', transform: 'DIRECT' as const },
+  ];
+  it('reads nested attributes, transforms and normalises', () => {
+    const r = mapRecord({ anchor: 'a', active: true, attributes: { employeeId: ' E1 ', mail: 'Ada@X.Test', onPremisesExtensionAttributes: { extensionAttribute1: '7' } } }, rules, fields);
+    expect(r).toEqual({ person: { anchor: 'a', active: true, values: { employee_id: 'E1', email: 'ada@x.test', grade: 7 } } });
+  });
+  it('turns an invalid value into a problem naming the field', () => {
+    const r = mapRecord({ anchor: 'a', active: true, attributes: { employeeId: 'E1', mail: 'not-mail' } }, rules, fields);
+    expect(r).toEqual({ problem: { anchor: 'a', reason: expect.stringContaining('"email" (email) must be an email address') } });
+  });
+});

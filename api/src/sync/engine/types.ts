@@ -1,0 +1,84 @@
+import type { PersonStatus, PersonValues } from '../../people/person.entity.js';
+import type { FieldChange } from '../../audit/audit-entry.entity.js';
+
+/** What a source (Entra, SCIM, CSV) says about one person, before mapping. */
+export interface SourceRecord {
+  /** How the source recognises the person: directory object id, SCIM id, CSV row UID. */
+  anchor: string;
+  attributes: Record<string, unknown>;
+  /** False for disabled or deleted accounts: the person becomes inactive. */
+  active: boolean;
+}
+
+/** A source record after the list's mapping: normalised values of the fields the source owns. */
+export interface DesiredPerson {
+  anchor: string;
+  values: PersonValues;
+  active: boolean;
+}
+
+/** A person as stored, as far as planning needs it. */
+export interface CurrentPerson {
+  id: string;
+  uid: string;
+  status: PersonStatus;
+  values: PersonValues;
+  source: string | null;
+  sourceAnchor: string | null;
+}
+
+export interface PlanOptions {
+  /** The source name stored on people it manages, e.g. "entra". */
+  source: string;
+  /** The list's UID field key. */
+  uidKey: string;
+  /** A field holding email addresses, used as the last matching resort. */
+  emailKey: string | null;
+  /** Field keys the source owns (mapped); only these are compared and written. */
+  ownedKeys: readonly string[];
+  /**
+   * `full`: the desired set is the whole scope, so this source's people missing from it are
+   * deactivated. `delta`: only the records given changed; `removedAnchors` left the scope.
+   */
+  mode: 'full' | 'delta';
+  removedAnchors?: readonly string[];
+}
+
+export interface PlannedCreate {
+  anchor: string;
+  uid: string;
+  values: PersonValues;
+}
+
+export interface PlannedUpdate {
+  personId: string;
+  uid: string;
+  anchor: string;
+  /** Only the owned fields that change, with before and after. */
+  changes: FieldChange[];
+  /** The complete values after the update (local-only fields untouched). */
+  values: PersonValues;
+  /** True when the person is adopted by this source or re-anchored (matched by UID or email). */
+  reanchor: boolean;
+}
+
+export interface PlannedStatusChange {
+  personId: string;
+  uid: string;
+  reason: 'removed_from_scope' | 'disabled_at_source' | 'back_in_scope';
+}
+
+export interface PlanProblem {
+  anchor: string;
+  reason: string;
+}
+
+/** The changeset a plan produces: everything apply will write, and nothing else. */
+export interface Plan {
+  creates: PlannedCreate[];
+  updates: PlannedUpdate[];
+  deactivations: PlannedStatusChange[];
+  reactivations: PlannedStatusChange[];
+  unchanged: number;
+  problems: PlanProblem[];
+}
