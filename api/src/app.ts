@@ -15,6 +15,9 @@ import { PeopleService } from './people/people.service.js';
 import { EventBus } from './events/event-bus.js';
 import { createSchema } from './graphql/schema.js';
 import { createHttpServer } from './http/server.js';
+import { SecretBox } from './shared/secret-box.js';
+import { EntraConnectionsService } from './sync/entra/entra-connections.service.js';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 
 /** Side effects a caller (a test) may replace. */
 export interface AppOverrides {
@@ -31,6 +34,23 @@ export interface App {
   databaseUrl: string;
   logger: Logger;
   stop(): Promise<void>;
+}
+
+/**
+ * The key that seals secrets at rest: ROLLCALL_SECRET_KEY, or in development a generated key kept
+ * in the data directory (with a warning: every process sharing the database needs the same key).
+ */
+async function secretBox(config: Config, logger: Logger): Promise<SecretBox> {
+  if (config.secretKey) return new SecretBox(config.secretKey, config.previousSecretKeys);
+  const file = path.join(config.dataDir, 'secret.key');
+  let key = await readFile(file, 'utf8').catch(() => null);
+  if (!key) {
+    await mkdir(config.dataDir, { recursive: true });
+    key = SecretBox.generateKey();
+    await writeFile(file, `${key}\n`, { mode: 0o600 });
+  }
+  logger.warn({ file }, 'ROLLCALL_SECRET_KEY is not set: using a development key from the data directory; set it in production');
+  return new SecretBox(Buffer.from(key.trim(), 'base64'), config.previousSecretKeys);
 }
 
 /** Resolves the database: DATABASE_URL, or an embedded cluster under the data directory. */
@@ -65,13 +85,16 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     await bus.start();
     cleanups.push(() => bus.stop());
     const people = new PeopleService({ clock, ids, audit, events: bus, lists });
+    const entraConnections = new EntraConnectionsService({ clock, ids, audit, secrets: await secretBox(config, logger) });
+    const rotated = await entraConnections.rotateSecrets(orm.em.fork());
+    if (rotated > 0) logger.info({ rotated }, 're-encrypted stored secrets under the current ROLLCALL_SECRET_KEY');
 
     if (config.adminEmail && config.adminPassword) {
       const created = await auth.bootstrapAdmin(orm.em.fork(), config.adminOrganization, config.adminEmail, config.adminPassword);
       if (created) logger.info({ email: config.adminEmail }, 'created the first organisation and its owner from ROLLCALL_ADMIN_EMAIL');
     }
 
-    const schema = await createSchema({ auth, throttle: new LoginThrottle(clock, config.loginFreeAttempts), lists, people, audit });
+    const schema = await createSchema({ auth, throttle: new LoginThrottle(clock, config.loginFreeAttempts), lists, people, audit, entraConnections });
     const http = await createHttpServer({ config, logger, orm, schema, auth, lists, bus });
     await new Promise<void>((resolve, reject) => {
       http.server.once('error', reject);

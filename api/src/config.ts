@@ -27,6 +27,14 @@ export interface Config {
   maxQueryCost: number;
   /** Failed sign-ins from one address within the window before responses slow down. */
   loginFreeAttempts: number;
+  /** AES-256-GCM key for secrets at rest; undefined means a generated development key under dataDir. */
+  secretKey: Buffer | undefined;
+  /** Earlier keys, still accepted for decryption until stored secrets are re-encrypted. */
+  previousSecretKeys: Buffer[];
+  /** Overrides the Microsoft Graph base URL of every connection (simulators, proxies). */
+  graphBaseUrl: string | undefined;
+  /** Overrides the Microsoft identity platform authority host of every connection. */
+  entraAuthorityHost: string | undefined;
 }
 
 /** Thrown at start-up with every configuration problem listed at once. */
@@ -78,6 +86,32 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "${logLevel}")`);
   }
   const dataDir = path.resolve(repoRoot, env.ROLLCALL_DATA_DIR || '.data');
+  const key = (name: string, raw: string): Buffer | undefined => {
+    const buf = Buffer.from(raw.trim(), 'base64');
+    if (buf.length !== 32) {
+      problems.push(`${name} must be 32 random bytes in base64 (e.g. \`node -e "console.log(crypto.randomBytes(32).toString('base64'))"\`)`);
+      return undefined;
+    }
+    return buf;
+  };
+  const secretKey = env.ROLLCALL_SECRET_KEY ? key('ROLLCALL_SECRET_KEY', env.ROLLCALL_SECRET_KEY) : undefined;
+  const previousSecretKeys = (env.ROLLCALL_SECRET_KEY_PREVIOUS ?? '')
+    .split(',')
+    .filter((k) => k.trim())
+    .map((k) => key('ROLLCALL_SECRET_KEY_PREVIOUS', k))
+    .filter((k): k is Buffer => k !== undefined);
+  const url = (name: string): string | undefined => {
+    const raw = env[name];
+    if (!raw) return undefined;
+    try {
+      const u = new URL(raw);
+      if (u.protocol !== 'https:') problems.push(`${name} must be an https URL (the Microsoft libraries refuse plain http)`);
+      return raw.replace(/\/+$/, '');
+    } catch {
+      problems.push(`${name} must be a URL (got "${raw}")`);
+      return undefined;
+    }
+  };
 
   const config: Config = {
     port: int('PORT', 4000, 0, 65535),
@@ -97,6 +131,10 @@ export function loadConfig(env: Env = process.env): Config {
     maxQueryDepth: int('ROLLCALL_GRAPHQL_MAX_DEPTH', 12, 2, 100),
     maxQueryCost: int('ROLLCALL_GRAPHQL_MAX_COST', 50_000, 100, 10_000_000),
     loginFreeAttempts: int('ROLLCALL_LOGIN_FREE_ATTEMPTS', 5, 1, 1000),
+    secretKey,
+    previousSecretKeys,
+    graphBaseUrl: url('ROLLCALL_GRAPH_BASE_URL'),
+    entraAuthorityHost: url('ROLLCALL_ENTRA_AUTHORITY_HOST'),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

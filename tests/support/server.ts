@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createApp, type App } from '../../api/src/app.js';
 import { loadConfig } from '../../api/src/config.js';
 import { createLogger } from '../../api/src/shared/logger.js';
@@ -25,6 +26,8 @@ export async function startServer(env: Record<string, string> = {}, db?: TestDat
     HOST: '127.0.0.1',
     DATABASE_URL: database.url,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // Each server seals secrets with its own key unless the test gives one.
+    ROLLCALL_SECRET_KEY: randomBytes(32).toString('base64'),
     ...env,
   });
   const app = await createApp(config, { logger: createLogger(config.logLevel) });

@@ -1,36 +1,76 @@
 import { createRouter, createWebHistory } from 'vue-router';
-import { apolloClient } from './apollo';
+import { apolloClient, onSignedOut } from './apollo';
 import { SetupStatusQuery, ViewerQuery } from './features/auth/documents';
+import { writeViewer } from './features/auth/session';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Reachable without signing in. */
+    public?: boolean;
+    /** Browser tab title; pages with a dynamic title set it themselves. */
+    title?: string;
+  }
+}
 
 export const router = createRouter({
   history: createWebHistory(),
   routes: [
-    { path: '/setup', name: 'setup', component: () => import('./features/auth/SetupPage.vue'), meta: { public: true } },
-    { path: '/sign-in', name: 'sign-in', component: () => import('./features/auth/SignInPage.vue'), meta: { public: true } },
+    { path: '/setup', name: 'setup', component: () => import('./features/auth/SetupPage.vue'), meta: { public: true, title: 'Set up' } },
+    { path: '/sign-in', name: 'sign-in', component: () => import('./features/auth/SignInPage.vue'), meta: { public: true, title: 'Sign in' } },
     {
       path: '/',
       component: () => import('./components/AppLayout.vue'),
       children: [
         { path: '', redirect: { name: 'lists' } },
-        { path: 'lists', name: 'lists', component: () => import('./features/lists/ListsIndexPage.vue') },
-        { path: 'lists/:listId/:tab(people|schema|sync|audit)?', name: 'list', component: () => import('./features/lists/ListPage.vue'), props: true },
-        { path: 'tokens', name: 'tokens', component: () => import('./features/tokens/TokensPage.vue') },
-        { path: 'members', name: 'members', component: () => import('./features/members/MembersPage.vue') },
+        { path: 'lists', name: 'lists', component: () => import('./features/lists/ListsIndexPage.vue'), meta: { title: 'Master lists' } },
+        {
+          path: 'lists/:listId/:tab(people|schema|sync|audit)?',
+          name: 'list',
+          component: () => import('./features/lists/ListPage.vue'),
+          props: true,
+        },
+        { path: 'tokens', name: 'tokens', component: () => import('./features/tokens/TokensPage.vue'), meta: { title: 'API tokens' } },
+        { path: 'members', name: 'members', component: () => import('./features/members/MembersPage.vue'), meta: { title: 'Members' } },
       ],
     },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],
 });
 
-// First run goes to setup; signed-out visitors go to sign-in; signed-in ones skip both.
+// Setup happens once per installation: after the server has said so, stop asking.
+let setupDone = false;
+
+// First run goes to setup; signed-out visitors go to sign-in; signed-in ones skip both. The
+// viewer comes from the Apollo cache (sign-in, setup and sign-out keep it current), so changing
+// a filter or a tab costs no request; an expired session is caught by onSignedOut below.
 router.beforeEach(async (to) => {
-  const [{ data: setup }, { data: me }] = await Promise.all([
-    apolloClient.query({ query: SetupStatusQuery, fetchPolicy: 'network-only' }),
-    apolloClient.query({ query: ViewerQuery, fetchPolicy: 'network-only' }),
-  ]);
-  if (setup.setupStatus.needsSetup) return to.name === 'setup' ? true : { name: 'setup' };
-  if (to.name === 'setup') return { name: me.viewer ? 'lists' : 'sign-in' };
-  if (!me.viewer && !to.meta.public) return { name: 'sign-in', query: to.fullPath !== '/' ? { next: to.fullPath } : {} };
-  if (me.viewer && to.name === 'sign-in') return { name: 'lists' };
+  if (!setupDone) {
+    const { data } = await apolloClient.query({ query: SetupStatusQuery, fetchPolicy: 'network-only' });
+    if (data.setupStatus.needsSetup) return to.name === 'setup' ? true : { name: 'setup' };
+    setupDone = true;
+  }
+  const { data } = await apolloClient.query({ query: ViewerQuery, fetchPolicy: 'cache-first' });
+  const signedIn = Boolean(data.viewer);
+  if (to.name === 'setup') return { name: signedIn ? 'lists' : 'sign-in' };
+  if (!signedIn && !to.meta.public) return { name: 'sign-in', query: to.fullPath !== '/' && to.fullPath !== '/lists' ? { next: to.fullPath } : {} };
+  if (signedIn && to.name === 'sign-in') return { name: 'lists' };
   return true;
+});
+
+router.afterEach((to) => {
+  if (to.meta.title) document.title = `${to.meta.title} · Rollcall`;
+});
+
+// The server said the session is gone (expired, revoked, or signed out elsewhere): forget the
+// viewer, go to sign-in and come back here afterwards, then drop every cached answer.
+let leaving = false;
+onSignedOut(() => {
+  const here = router.currentRoute.value;
+  writeViewer(apolloClient.cache, null);
+  if (here.meta.public || leaving) return;
+  leaving = true;
+  void router
+    .push({ name: 'sign-in', query: { next: here.fullPath, expired: '1' } })
+    .then(() => apolloClient.clearStore())
+    .finally(() => (leaving = false));
 });

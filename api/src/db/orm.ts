@@ -6,6 +6,8 @@ import { FieldMappingSchema, ListFieldSchema, MasterListSchema } from '../lists/
 import { PersonSchema } from '../people/person.entity.js';
 import { AuditEntrySchema } from '../audit/audit-entry.entity.js';
 import { Migration20261123000000Foundation } from './migrations/Migration20261123000000Foundation.js';
+import { Migration20261123010000EntraConnections } from './migrations/Migration20261123010000EntraConnections.js';
+import { EntraConnectionSchema } from '../sync/entra/entra-connection.entity.js';
 import type { Logger } from '../shared/logger.js';
 
 /** Every entity, listed explicitly: no folder discovery, so builds and tests see the same set. */
@@ -19,11 +21,13 @@ export const entities = [
   FieldMappingSchema,
   PersonSchema,
   AuditEntrySchema,
+  EntraConnectionSchema,
 ];
 
 /** Committed migrations in order. Add new ones at the end; never edit one that has shipped. */
 export const migrationsList = [
   { name: 'Migration20261123000000Foundation', class: Migration20261123000000Foundation },
+  { name: 'Migration20261123010000EntraConnections', class: Migration20261123010000EntraConnections },
 ];
 
 /** MikroORM options for a database URL. */

@@ -5,6 +5,8 @@ import { AuthResolver, ApiTokenResolver } from '../auth/graphql/auth.resolver.js
 import { ListsResolver, FieldResolverClass } from '../lists/graphql/lists.resolver.js';
 import { PeopleResolver } from '../people/graphql/people.resolver.js';
 import { AuditResolver } from '../audit/graphql/audit.resolver.js';
+import { EntraResolver } from '../sync/entra/graphql/entra.resolver.js';
+import type { EntraConnectionsService } from '../sync/entra/entra-connections.service.js';
 import type { AuthService } from '../auth/auth.service.js';
 import type { LoginThrottle } from '../auth/login-throttle.js';
 import type { ListsService } from '../lists/lists.service.js';
@@ -18,9 +20,10 @@ export interface ResolverDeps {
   lists: ListsService;
   people: PeopleService;
   audit: AuditService;
+  entraConnections: EntraConnectionsService;
 }
 
-const resolvers = [AuthResolver, ApiTokenResolver, ListsResolver, FieldResolverClass, PeopleResolver, AuditResolver] as const;
+const resolvers = [AuthResolver, ApiTokenResolver, ListsResolver, FieldResolverClass, PeopleResolver, AuditResolver, EntraResolver] as const;
 
 /** Builds the executable schema with resolvers wired to the given services. */
 export async function createSchema(deps: ResolverDeps): Promise<GraphQLSchema> {
@@ -31,6 +34,7 @@ export async function createSchema(deps: ResolverDeps): Promise<GraphQLSchema> {
     [FieldResolverClass, new FieldResolverClass()],
     [PeopleResolver, new PeopleResolver(deps.people, deps.audit)],
     [AuditResolver, new AuditResolver(deps.audit)],
+    [EntraResolver, new EntraResolver(deps.entraConnections)],
   ]);
   const schema = await buildSchema({
     resolvers: [...resolvers],

@@ -23,7 +23,7 @@ type Documents = {
     "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
     "\n  fragment FieldParts on Field {\n    id key label type required description position isUid locked lockedBy\n  }\n": typeof types.FieldPartsFragmentDoc,
     "\n  query MasterLists($includeArchived: Boolean) {\n    masterLists(includeArchived: $includeArchived) {\n      id name description archived activeCount inactiveCount syncProvider updatedAt\n      uidField { id key label }\n    }\n  }\n": typeof types.MasterListsDocument,
-    "\n  query MasterList($id: ID!) {\n    masterList(id: $id) {\n      id name description archived activeCount inactiveCount syncProvider\n      fields { ...FieldParts }\n    }\n  }\n": typeof types.MasterListDocument,
+    "\n  query MasterList($id: ID!) {\n    masterList(id: $id) {\n      id name description archived activeCount inactiveCount syncProvider createdAt updatedAt\n      uidField { id }\n      fields { ...FieldParts }\n    }\n  }\n": typeof types.MasterListDocument,
     "\n  mutation CreateMasterList($input: CreateMasterListInput!) {\n    createMasterList(input: $input) { id name }\n  }\n": typeof types.CreateMasterListDocument,
     "\n  mutation RenameMasterList($id: ID!, $name: String!) {\n    renameMasterList(id: $id, name: $name) { id name }\n  }\n": typeof types.RenameMasterListDocument,
     "\n  mutation ArchiveMasterList($id: ID!) {\n    archiveMasterList(id: $id) { id archived }\n  }\n": typeof types.ArchiveMasterListDocument,
@@ -59,7 +59,7 @@ const documents: Documents = {
     "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
     "\n  fragment FieldParts on Field {\n    id key label type required description position isUid locked lockedBy\n  }\n": types.FieldPartsFragmentDoc,
     "\n  query MasterLists($includeArchived: Boolean) {\n    masterLists(includeArchived: $includeArchived) {\n      id name description archived activeCount inactiveCount syncProvider updatedAt\n      uidField { id key label }\n    }\n  }\n": types.MasterListsDocument,
-    "\n  query MasterList($id: ID!) {\n    masterList(id: $id) {\n      id name description archived activeCount inactiveCount syncProvider\n      fields { ...FieldParts }\n    }\n  }\n": types.MasterListDocument,
+    "\n  query MasterList($id: ID!) {\n    masterList(id: $id) {\n      id name description archived activeCount inactiveCount syncProvider createdAt updatedAt\n      uidField { id }\n      fields { ...FieldParts }\n    }\n  }\n": types.MasterListDocument,
     "\n  mutation CreateMasterList($input: CreateMasterListInput!) {\n    createMasterList(input: $input) { id name }\n  }\n": types.CreateMasterListDocument,
     "\n  mutation RenameMasterList($id: ID!, $name: String!) {\n    renameMasterList(id: $id, name: $name) { id name }\n  }\n": types.RenameMasterListDocument,
     "\n  mutation ArchiveMasterList($id: ID!) {\n    archiveMasterList(id: $id) { id archived }\n  }\n": types.ArchiveMasterListDocument,
@@ -139,7 +139,7 @@ export function graphql(source: "\n  query MasterLists($includeArchived: Boolean
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query MasterList($id: ID!) {\n    masterList(id: $id) {\n      id name description archived activeCount inactiveCount syncProvider\n      fields { ...FieldParts }\n    }\n  }\n"): (typeof documents)["\n  query MasterList($id: ID!) {\n    masterList(id: $id) {\n      id name description archived activeCount inactiveCount syncProvider\n      fields { ...FieldParts }\n    }\n  }\n"];
+export function graphql(source: "\n  query MasterList($id: ID!) {\n    masterList(id: $id) {\n      id name description archived activeCount inactiveCount syncProvider createdAt updatedAt\n      uidField { id }\n      fields { ...FieldParts }\n    }\n  }\n"): (typeof documents)["\n  query MasterList($id: ID!) {\n    masterList(id: $id) {\n      id name description archived activeCount inactiveCount syncProvider createdAt updatedAt\n      uidField { id }\n      fields { ...FieldParts }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

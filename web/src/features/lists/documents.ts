@@ -18,7 +18,8 @@ export const MasterListsQuery = graphql(`
 export const MasterListQuery = graphql(`
   query MasterList($id: ID!) {
     masterList(id: $id) {
-      id name description archived activeCount inactiveCount syncProvider
+      id name description archived activeCount inactiveCount syncProvider createdAt updatedAt
+      uidField { id }
       fields { ...FieldParts }
     }
   }
@@ -78,17 +79,27 @@ export const SetUidFieldMutation = graphql(`
   }
 `);
 
+/** Every field type, in the order the type pickers offer them. */
 export const FIELD_TYPES = ['TEXT', 'EMAIL', 'PHONE', 'NUMBER', 'DATE', 'BOOLEAN', 'URL', 'PHOTO'] as const;
+
+/** Types that can identify people (the UID): not yes/no, not pictures. */
+export const UID_TYPES = FIELD_TYPES.filter((t) => t !== 'BOOLEAN' && t !== 'PHOTO');
+
+/** What each field type holds, for pickers. */
+export const FIELD_TYPE_LABELS: Record<(typeof FIELD_TYPES)[number], string> = {
+  TEXT: 'Text',
+  EMAIL: 'Email address',
+  PHONE: 'Phone number',
+  NUMBER: 'Number',
+  DATE: 'Date',
+  BOOLEAN: 'Yes / no',
+  URL: 'Web address (URL)',
+  PHOTO: 'Photo (URL)',
+};
 
 /** Suggests a field key from a label: "Employee ID" -> "employee_id". */
 export function keyFromLabel(label: string): string {
   if (!label.trim()) return '';
   const k = label.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
   return /^[a-z]/.test(k) ? k.slice(0, 63) : `f_${k}`.slice(0, 63);
-}
-
-/** How a sync provider is named to people. */
-export function providerName(provider: string | null | undefined): string {
-  if (!provider) return '';
-  return ({ entra: 'Microsoft Entra ID', scim: 'SCIM', csv: 'CSV' } as Record<string, string>)[provider] ?? provider;
 }

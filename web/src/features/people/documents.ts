@@ -1,11 +1,17 @@
 import { graphql } from '../../gql';
 
+export const PersonRowFragment = graphql(`
+  fragment PersonRow on Person {
+    id uid status values source createdAt updatedAt deactivatedAt
+  }
+`);
+
 export const PeopleQuery = graphql(`
   query People($listId: ID!, $first: Int, $after: String, $status: PersonStatusFilter, $search: String, $sort: PersonSort) {
     people(listId: $listId, first: $first, after: $after, status: $status, search: $search, sort: $sort) {
       totalCount
       pageInfo { hasNextPage endCursor }
-      edges { cursor node { id uid status values source } }
+      edges { cursor node { ...PersonRow } }
     }
   }
 `);
@@ -13,7 +19,8 @@ export const PeopleQuery = graphql(`
 export const PersonQuery = graphql(`
   query Person($id: ID!) {
     person(id: $id) {
-      id uid status values source sourceAnchor createdAt updatedAt deactivatedAt lockedFields
+      ...PersonRow
+      listId sourceAnchor lockedFields
       auditTrail(first: 30) { id at action actor { label type } changes { field before after } }
     }
   }
@@ -21,25 +28,25 @@ export const PersonQuery = graphql(`
 
 export const CreatePersonMutation = graphql(`
   mutation CreatePerson($listId: ID!, $values: JSONObject!) {
-    createPerson(listId: $listId, values: $values) { id uid status values }
+    createPerson(listId: $listId, values: $values) { ...PersonRow }
   }
 `);
 
 export const UpdatePersonMutation = graphql(`
   mutation UpdatePerson($id: ID!, $values: JSONObject!) {
-    updatePerson(id: $id, values: $values) { id uid status values updatedAt }
+    updatePerson(id: $id, values: $values) { ...PersonRow }
   }
 `);
 
 export const DeactivatePersonMutation = graphql(`
   mutation DeactivatePerson($id: ID!) {
-    deactivatePerson(id: $id) { id status deactivatedAt }
+    deactivatePerson(id: $id) { ...PersonRow }
   }
 `);
 
 export const ReactivatePersonMutation = graphql(`
   mutation ReactivatePerson($id: ID!) {
-    reactivatePerson(id: $id) { id status deactivatedAt }
+    reactivatePerson(id: $id) { ...PersonRow }
   }
 `);
 
@@ -49,8 +56,9 @@ export const ErasePersonMutation = graphql(`
   }
 `);
 
+// The changed person comes along (null once erased), so the cache updates rows in place.
 export const PersonChangedSubscription = graphql(`
   subscription PersonChanged($listId: ID!) {
-    personChanged(listId: $listId) { personId kind }
+    personChanged(listId: $listId) { personId kind person { ...PersonRow } }
   }
 `);
