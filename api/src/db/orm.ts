@@ -8,6 +8,7 @@ import { AuditEntrySchema } from '../audit/audit-entry.entity.js';
 import { Migration20261123000000Foundation } from './migrations/Migration20261123000000Foundation.js';
 import { Migration20261123010000EntraConnections } from './migrations/Migration20261123010000EntraConnections.js';
 import { EntraConnectionSchema } from '../sync/entra/entra-connection.entity.js';
+import { Migration20261123020000SyncRuns } from './migrations/Migration20261123020000SyncRuns.js';
 import type { Logger } from '../shared/logger.js';
 
 /** Every entity, listed explicitly: no folder discovery, so builds and tests see the same set. */
@@ -28,6 +29,7 @@ export const entities = [
 export const migrationsList = [
   { name: 'Migration20261123000000Foundation', class: Migration20261123000000Foundation },
   { name: 'Migration20261123010000EntraConnections', class: Migration20261123010000EntraConnections },
+  { name: 'Migration20261123020000SyncRuns', class: Migration20261123020000SyncRuns },
 ];
 
 /** MikroORM options for a database URL. */

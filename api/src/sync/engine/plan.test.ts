@@ -26,6 +26,7 @@ describe('plan', () => {
     ['reactivates a returning person', [person('1', 'E1', { status: 'INACTIVE' })], [want('obj-1', 'E1')], {}, { created: 0, updated: 0, deactivated: 0, reactivated: 1, unchanged: 0, errors: 0 }],
     ['never deactivates people it does not manage', [person('1', 'E1', { source: null, sourceAnchor: null })], [], {}, { created: 0, updated: 0, deactivated: 0, reactivated: 0, unchanged: 0, errors: 0 }],
     ['reports a record without a UID', [], [want('obj-1', '')], {}, { created: 0, updated: 0, deactivated: 0, reactivated: 0, unchanged: 0, errors: 1 }],
+    ['keeps people whose records could not be mapped', [person('1', 'E1'), person('2', 'E2')], [want('obj-1', 'E1')], { skippedAnchors: ['obj-2'] }, { created: 0, updated: 0, deactivated: 0, reactivated: 0, unchanged: 1, errors: 0 }],
     ['reports two records with one UID', [], [want('obj-1', 'E1'), want('obj-2', 'E1')], {}, { created: 1, updated: 0, deactivated: 0, reactivated: 0, unchanged: 0, errors: 1 }],
   ])('%s', (_name, current, desired, extra, counts) => {
     expect(planCounts(plan(current, desired, { ...opts, ...extra }))).toEqual(counts);

@@ -84,8 +84,10 @@ export function plan(current: readonly CurrentPerson[], desired: readonly Desire
   }
 
   const removed = opts.mode === 'full' ? null : new Set(opts.removedAnchors ?? []);
+  const skipped = new Set([...(opts.skippedAnchors ?? []), ...result.problems.map((x) => x.anchor)]);
   for (const p of current) {
     if (matched.has(p.id) || p.status !== 'ACTIVE' || p.source !== opts.source) continue;
+    if (p.sourceAnchor !== null && skipped.has(p.sourceAnchor)) continue;
     const gone = removed === null ? true : p.sourceAnchor !== null && removed.has(p.sourceAnchor);
     if (gone) result.deactivations.push({ personId: p.id, uid: p.uid, reason: 'removed_from_scope' });
   }

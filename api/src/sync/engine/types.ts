@@ -42,6 +42,11 @@ export interface PlanOptions {
    */
   mode: 'full' | 'delta';
   removedAnchors?: readonly string[];
+  /**
+   * Anchors the source returned but that could not be mapped (invalid values): those people are
+   * still in scope and must never be deactivated because of a bad value.
+   */
+  skippedAnchors?: readonly string[];
 }
 
 export interface PlannedCreate {

@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { initOrm } from '../../db/orm.js';
+import { createLogger } from '../../shared/logger.js';
+import { randomIds } from '../../shared/ids.js';
+import { createTestDatabase, type TestDatabase } from '../../../../tests/support/database.js';
+import { STALE_AFTER_MS, SyncRunner, type Source } from './runner.js';
+import type { SourceRecord } from './types.js';
+
+const ORG = '20000000-0000-4000-8000-000000000001';
+const LIST = '20000000-0000-4000-8000-000000000002';
+const actor = { type: 'SYNC' as const, id: null, label: 'test directory' };
+
+/** An in-memory directory that pages its users like a real source would. */
+function directory(users: SourceRecord[], pageSize = 100, opts: { failAfterPages?: number; removed?: string[] } = {}): Source {
+  return {
+    name: 'entra',
+    async *pages() {
+      for (let i = 0, n = 0; i < users.length; i += pageSize, n++) {
+        if (opts.failAfterPages !== undefined && n === opts.failAfterPages) throw new Error('connection reset by the directory');
+        yield users.slice(i, i + pageSize);
+      }
+    },
+    removedAnchors: () => opts.removed ?? [],
+  };
+}
+const users = (n: number, dept = 'Science'): SourceRecord[] =>
+  Array.from({ length: n }, (_, i) => ({ anchor: `obj-${i}`, active: true, attributes: { employeeId: `E${i}`, mail: `E${i}@X.test`, department: dept } }));
+
+describe('SyncRunner against PostgreSQL', () => {
+  let db: TestDatabase;
+  let orm: MikroORM;
+  let now = new Date('2026-11-23T09:00:00Z');
+  const clock = { now: () => now };
+  let runner: SyncRunner;
+  const run = (source: Source, mode: 'FULL' | 'DELTA' | 'DRY_RUN' = 'FULL') =>
+    runner.run({ organizationId: ORG, listId: LIST, source, trigger: 'MANUAL', mode, actor });
+  const sql = async <T extends Array<Record<string, unknown>>>(q: string, p: unknown[] = []) => orm.em.getConnection().execute<T>(q, p);
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    orm = await initOrm(db.url);
+    runner = new SyncRunner({ orm, clock, ids: randomIds, logger: createLogger('silent') });
+    await sql(`INSERT INTO organization (id, name) VALUES (?, 'Org')`, [ORG]);
+    await sql(`INSERT INTO master_list (id, organization_id, name) VALUES (?, ?, 'Staff')`, [LIST, ORG]);
+    const fields: Array<[string, string, string, string | null]> = [
+      ['employee_id', 'TEXT', 'employeeId', 'TRIM'],
+      ['email', 'EMAIL', 'mail', 'LOWERCASE'],
+      ['department', 'TEXT', 'department', 'DIRECT'],
+      ['badge', 'TEXT', '', null],
+    ];
+    for (const [i, [key, type, attr, transform]] of fields.entries()) {
+      const id = randomIds.uuid();
+      await sql(`INSERT INTO list_field (id, organization_id, list_id, key, label, type, position, required) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, [id, ORG, LIST, key, key, type, i, i === 0]);
+      if (i === 0) await sql(`UPDATE master_list SET uid_field_id = ? WHERE id = ?`, [id, LIST]);
+      if (transform) await sql(`INSERT INTO field_mapping (id, organization_id, list_id, field_id, provider, source_attribute, transform) VALUES (?, ?, ?, ?, 'entra', ?, ?)`, [randomIds.uuid(), ORG, LIST, id, attr, transform]);
+    }
+  });
+  afterAll(async () => {
+    await orm.close(true);
+    await db.drop();
+  });
+
+  it('a dry run plans without writing', async () => {
+    const out = await run(directory(users(300)), 'DRY_RUN');
+    expect(out).toMatchObject({ status: 'SUCCEEDED', counts: { seen: 300, created: 300 } });
+    expect((await sql<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM person`))[0]!.n).toBe(0);
+    const [row] = await sql<Array<{ held_plan: { creates: unknown[] } }>>(`SELECT held_plan FROM sync_run WHERE id = ?`, [out.runId]);
+    expect(row!.held_plan.creates).toHaveLength(300);
+  });
+
+  it('a full run maps, creates and records the run; the same run again writes nothing', async () => {
+    const first = await run(directory(users(300)));
+    expect(first).toMatchObject({ status: 'SUCCEEDED', counts: { seen: 300, created: 300, updated: 0, deactivated: 0 } });
+    const [p] = await sql<Array<{ values: Record<string, unknown> }>>(`SELECT "values" FROM person WHERE uid = 'E7'`);
+    expect(p!.values).toEqual({ employee_id: 'E7', email: 'e7@x.test', department: 'Science' });
+    const second = await run(directory(users(300)));
+    expect(second.counts).toMatchObject({ created: 0, updated: 0, unchanged: 300 });
+    const [r] = await sql<Array<{ status: string; phase: string; finished_at: string | null; counts: Record<string, number> }>>(`SELECT status, phase, finished_at, counts FROM sync_run WHERE id = ?`, [second.runId]);
+    expect(r).toMatchObject({ status: 'SUCCEEDED', phase: 'DONE', counts: { unchanged: 300 } });
+    expect(r!.finished_at).not.toBeNull();
+  });
+
+  it('records invalid records as per-record errors and syncs the rest', async () => {
+    const list = users(300);
+    list[5] = { ...list[5]!, attributes: { ...list[5]!.attributes, mail: 'not-an-email' } };
+    const out = await run(directory(list));
+    expect(out.status).toBe('SUCCEEDED');
+    expect(out.problems).toEqual([{ anchor: 'obj-5', reason: expect.stringContaining('must be an email address') }]);
+    expect(out.counts.errors).toBe(1);
+    // A bad value is not a departure: the person stays active with their last good values.
+    const [p] = await sql<Array<{ status: string; email: string }>>(`SELECT status, "values"->>'email' AS email FROM person WHERE source_anchor = 'obj-5'`);
+    expect(p).toEqual({ status: 'ACTIVE', email: 'e5@x.test' });
+    expect(out.counts.deactivated).toBe(0);
+  });
+
+  it('halts a run that would deactivate too many, keeping its plan and writing nothing', async () => {
+    const out = await run(directory(users(200)));
+    expect(out).toMatchObject({ status: 'HALTED', counts: { deactivated: 100 } });
+    expect(out.reason).toMatch(/100 of 300 active people \(33\.3%\)/);
+    expect((await sql<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM person WHERE status = 'ACTIVE'`))[0]!.n).toBe(300);
+    const empty = await run(directory([]));
+    expect(empty).toMatchObject({ status: 'HALTED', reason: expect.stringMatching(/returned no people/) });
+  });
+
+  it('allows one run per list at a time', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow: Source = {
+      name: 'entra',
+      async *pages() {
+        await gate;
+        yield users(300);
+      },
+    };
+    const first = run(slow);
+    await expect.poll(async () => (await sql<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM sync_run WHERE status = 'RUNNING'`))[0]!.n).toBe(1);
+    await expect(run(directory(users(300)))).rejects.toMatchObject({ code: 'CONFLICT' });
+    release();
+    expect((await first).status).toBe('SUCCEEDED');
+  });
+
+  it('a failure mid-read fails the run with the reason and writes nothing; the next run converges', async () => {
+    const changed = users(300, 'Maths');
+    const out = await run(directory(changed, 100, { failAfterPages: 2 }));
+    expect(out).toMatchObject({ status: 'FAILED', reason: 'connection reset by the directory' });
+    expect((await sql<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM person WHERE "values"->>'department' = 'Maths'`))[0]!.n).toBe(0);
+    expect((await run(directory(changed))).counts.updated).toBe(300);
+  });
+
+  it('marks a run abandoned by a crashed process as failed once its heartbeat is stale', async () => {
+    const id = randomIds.uuid();
+    await sql(`INSERT INTO sync_run (id, organization_id, list_id, source, trigger, mode, status, heartbeat_at) VALUES (?, ?, ?, 'entra', 'MANUAL', 'FULL', 'RUNNING', ?)`, [id, ORG, LIST, now]);
+    await expect(run(directory(users(300)))).rejects.toMatchObject({ code: 'CONFLICT' });
+    now = new Date(now.getTime() + STALE_AFTER_MS + 1000);
+    const out = await run(directory(users(300, 'Maths')));
+    expect(out.status).toBe('SUCCEEDED');
+    const [r] = await sql<Array<{ status: string; reason: string }>>(`SELECT status, reason FROM sync_run WHERE id = ?`, [id]);
+    expect(r).toEqual({ status: 'FAILED', reason: 'interrupted: the process running it stopped' });
+  });
+
+  it('a delta run deactivates only the reported removals', async () => {
+    const out = await run(directory(users(3, 'Maths'), 100, { removed: ['obj-299'] }), 'DELTA');
+    expect(out).toMatchObject({ status: 'SUCCEEDED', counts: { deactivated: 1, unchanged: 3 } });
+    const [r] = await sql<Array<{ status: string }>>(`SELECT status FROM person WHERE source_anchor = 'obj-299'`);
+    expect(r!.status).toBe('INACTIVE');
+  });
+});
