@@ -30,6 +30,14 @@ describe('SQL statements per people request', () => {
     await server.stop();
   });
 
+  it('skips the count when totalCount is not selected', async () => {
+    statements.length = 0;
+    const { people } = await owner.ok<{ people: { edges: unknown[] } }>(`query($l: ID!) { people(listId: $l, first: 50) { edges { node { uid } } } }`, { l: listId });
+    expect(people.edges).toHaveLength(50);
+    expect(statements.filter((s) => /count\(\*\)/i.test(s))).toEqual([]);
+    expect(statements.length, statements.join('\n')).toBeLessThanOrEqual(2);
+  });
+
   for (const first of [10, 200]) {
     it(`is at most 3 for a page of ${first}`, async () => {
       statements.length = 0;

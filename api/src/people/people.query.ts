@@ -13,6 +13,8 @@ export interface PeopleQuery {
   search?: string | null;
   sort?: { field: string; direction?: 'ASC' | 'DESC' | null } | null;
   filters?: Array<{ field: string; operator: FilterOperator; value?: string | null }> | null;
+  /** Count the matches too (costly on large lists; skipped when the caller does not want it). */
+  withCount?: boolean;
 }
 
 export interface PeoplePage {
@@ -20,7 +22,8 @@ export interface PeoplePage {
   cursors: string[];
   hasNextPage: boolean;
   endCursor: string | null;
-  totalCount: number;
+  /** Null when the count was not asked for. */
+  totalCount: number | null;
 }
 
 export const MAX_PAGE = 500;
@@ -171,7 +174,7 @@ export async function queryPeople(
   const countSql = `SELECT count(*)::int AS n FROM person p WHERE p.list_id = ? AND p.organization_id = ?${filterSql(where.sql)}`;
   const [rows, counted] = await Promise.all([
     em.execute<Row[]>(pageSql, [...pageParams, limit + 1, listId, organizationId]),
-    em.execute<Array<{ n: number }>>(countSql, [listId, organizationId, ...where.params]),
+    query.withCount === false ? Promise.resolve(null) : em.execute<Array<{ n: number }>>(countSql, [listId, organizationId, ...where.params]),
   ]);
   if (rows.length === 0) return null;
   const found = rows.filter((r) => r.id !== null).slice(0, limit);
@@ -197,6 +200,6 @@ export async function queryPeople(
     cursors,
     hasNextPage: rows.filter((r) => r.id !== null).length > limit,
     endCursor: cursors.at(-1) ?? null,
-    totalCount: counted[0]?.n ?? 0,
+    totalCount: counted ? (counted[0]?.n ?? 0) : null,
   };
 }

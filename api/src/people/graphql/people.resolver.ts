@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../../graphql/context.js';
 import { signedIn } from '../../graphql/context.js';
 import type { PeopleService } from '../people.service.js';
@@ -48,12 +49,17 @@ export class PeopleResolver {
     @Arg('filters', () => [FieldFilterInput], { nullable: true, description: 'Conditions on field values; all must hold.' })
     filters: FieldFilterInput[] | null,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<PersonConnectionType> {
-    const page = await this.peopleService.page(ctx.em, signedIn(ctx), listId, { first, after, status, search, sort, filters });
+    // count(*) over a large list costs more than the page itself: only when totalCount is selected.
+    const withCount = info.fieldNodes.some((node) =>
+      node.selectionSet?.selections.some((s) => s.kind !== 'Field' || s.name.value === 'totalCount'),
+    );
+    const page = await this.peopleService.page(ctx.em, signedIn(ctx), listId, { first, after, status, search, sort, filters, withCount });
     return {
       edges: page.people.map((node, i) => ({ node: node as PersonType, cursor: page.cursors[i]! })),
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
-      totalCount: page.totalCount,
+      totalCount: page.totalCount ?? 0,
     };
   }
 
