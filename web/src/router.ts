@@ -17,6 +17,7 @@ export const router = createRouter({
   routes: [
     { path: '/setup', name: 'setup', component: () => import('./features/auth/SetupPage.vue'), meta: { public: true, title: 'Set up' } },
     { path: '/sign-in', name: 'sign-in', component: () => import('./features/auth/SignInPage.vue'), meta: { public: true, title: 'Sign in' } },
+    { path: '/unavailable', name: 'unavailable', component: () => import('./features/auth/UnavailablePage.vue'), meta: { public: true, title: 'Cannot reach Rollcall' } },
     {
       path: '/',
       component: () => import('./components/AppLayout.vue'),
@@ -44,13 +45,20 @@ let setupDone = false;
 // viewer comes from the Apollo cache (sign-in, setup and sign-out keep it current), so changing
 // a filter or a tab costs no request; an expired session is caught by onSignedOut below.
 router.beforeEach(async (to) => {
-  if (!setupDone) {
-    const { data } = await apolloClient.query({ query: SetupStatusQuery, fetchPolicy: 'network-only' });
-    if (data.setupStatus.needsSetup) return to.name === 'setup' ? true : { name: 'setup' };
+  if (to.name === 'unavailable') return true;
+  let signedIn: boolean;
+  try {
+    const [setup, me] = await Promise.all([
+      setupDone ? null : apolloClient.query({ query: SetupStatusQuery, fetchPolicy: 'network-only' }),
+      apolloClient.query({ query: ViewerQuery, fetchPolicy: 'cache-first' }),
+    ]);
+    if (setup?.data.setupStatus.needsSetup) return to.name === 'setup' ? true : { name: 'setup' };
     setupDone = true;
+    signedIn = Boolean(me.data.viewer);
+  } catch {
+    // The server did not answer (down, restarting, offline): say so rather than show nothing.
+    return { name: 'unavailable', query: { next: to.fullPath } };
   }
-  const { data } = await apolloClient.query({ query: ViewerQuery, fetchPolicy: 'cache-first' });
-  const signedIn = Boolean(data.viewer);
   if (to.name === 'setup') return { name: signedIn ? 'lists' : 'sign-in' };
   if (!signedIn && !to.meta.public) return { name: 'sign-in', query: to.fullPath !== '/' && to.fullPath !== '/lists' ? { next: to.fullPath } : {} };
   if (signedIn && to.name === 'sign-in') return { name: 'lists' };

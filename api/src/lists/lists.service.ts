@@ -258,14 +258,16 @@ export class ListsService {
       [list.id, field.key],
     );
     if (Number(missing?.n ?? 0) > 0) {
-      throw errors.conflict(`${missing!.n} people have no "${field.label}"; fill it in for everyone before making it the UID.`, { field: field.key });
+      const who = missing!.n === '1' ? '1 person has' : `${missing!.n} people have`;
+      throw errors.conflict(`${who} no "${field.label}"; fill it in for everyone before making it the UID.`, { field: field.key });
     }
     const [dupes] = await em.execute<Array<{ n: string }>>(
       `SELECT count(*)::text AS n FROM (SELECT 1 FROM person WHERE list_id = ? GROUP BY "values"->>? HAVING count(*) > 1) d`,
       [list.id, field.key],
     );
     if (Number(dupes?.n ?? 0) > 0) {
-      throw errors.conflict(`${dupes!.n} values of "${field.label}" are shared by several people; a UID must be unique.`, { field: field.key });
+      const what = dupes!.n === '1' ? '1 value' : `${dupes!.n} values`;
+      throw errors.conflict(`${what} of "${field.label}" ${dupes!.n === '1' ? 'is' : 'are'} shared by several people; a UID must be unique.`, { field: field.key });
     }
     const previous = list.uidFieldId;
     await em.transactional(async (tem) => {

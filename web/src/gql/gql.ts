@@ -37,15 +37,16 @@ type Documents = {
     "\n  mutation AddMember($input: AddMemberInput!) {\n    addMember(input: $input) { id }\n  }\n": typeof types.AddMemberDocument,
     "\n  mutation UpdateMemberRole($id: ID!, $role: Role!) {\n    updateMemberRole(id: $id, role: $role) { id role }\n  }\n": typeof types.UpdateMemberRoleDocument,
     "\n  mutation RemoveMember($id: ID!) {\n    removeMember(id: $id)\n  }\n": typeof types.RemoveMemberDocument,
-    "\n  query People($listId: ID!, $first: Int, $after: String, $status: PersonStatusFilter, $search: String, $sort: PersonSort) {\n    people(listId: $listId, first: $first, after: $after, status: $status, search: $search, sort: $sort) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id uid status values source } }\n    }\n  }\n": typeof types.PeopleDocument,
-    "\n  query Person($id: ID!) {\n    person(id: $id) {\n      id uid status values source sourceAnchor createdAt updatedAt deactivatedAt lockedFields\n      auditTrail(first: 30) { id at action actor { label type } changes { field before after } }\n    }\n  }\n": typeof types.PersonDocument,
-    "\n  mutation CreatePerson($listId: ID!, $values: JSONObject!) {\n    createPerson(listId: $listId, values: $values) { id uid status values }\n  }\n": typeof types.CreatePersonDocument,
-    "\n  mutation UpdatePerson($id: ID!, $values: JSONObject!) {\n    updatePerson(id: $id, values: $values) { id uid status values updatedAt }\n  }\n": typeof types.UpdatePersonDocument,
-    "\n  mutation DeactivatePerson($id: ID!) {\n    deactivatePerson(id: $id) { id status deactivatedAt }\n  }\n": typeof types.DeactivatePersonDocument,
-    "\n  mutation ReactivatePerson($id: ID!) {\n    reactivatePerson(id: $id) { id status deactivatedAt }\n  }\n": typeof types.ReactivatePersonDocument,
+    "\n  fragment PersonRow on Person {\n    id uid status values source createdAt updatedAt deactivatedAt\n  }\n": typeof types.PersonRowFragmentDoc,
+    "\n  query People($listId: ID!, $first: Int, $after: String, $status: PersonStatusFilter, $search: String, $sort: PersonSort) {\n    people(listId: $listId, first: $first, after: $after, status: $status, search: $search, sort: $sort) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { ...PersonRow } }\n    }\n  }\n": typeof types.PeopleDocument,
+    "\n  query Person($id: ID!) {\n    person(id: $id) {\n      ...PersonRow\n      listId sourceAnchor\n      auditTrail(first: 30) { id at action actor { label type } changes { field before after } }\n    }\n  }\n": typeof types.PersonDocument,
+    "\n  mutation CreatePerson($listId: ID!, $values: JSONObject!) {\n    createPerson(listId: $listId, values: $values) { ...PersonRow }\n  }\n": typeof types.CreatePersonDocument,
+    "\n  mutation UpdatePerson($id: ID!, $values: JSONObject!) {\n    updatePerson(id: $id, values: $values) { ...PersonRow }\n  }\n": typeof types.UpdatePersonDocument,
+    "\n  mutation DeactivatePerson($id: ID!) {\n    deactivatePerson(id: $id) { ...PersonRow }\n  }\n": typeof types.DeactivatePersonDocument,
+    "\n  mutation ReactivatePerson($id: ID!) {\n    reactivatePerson(id: $id) { ...PersonRow }\n  }\n": typeof types.ReactivatePersonDocument,
     "\n  mutation ErasePerson($id: ID!) {\n    erasePerson(id: $id)\n  }\n": typeof types.ErasePersonDocument,
-    "\n  subscription PersonChanged($listId: ID!) {\n    personChanged(listId: $listId) { personId kind }\n  }\n": typeof types.PersonChangedDocument,
-    "\n  query ApiTokens {\n    apiTokens { id name prefix createdAt lastUsedAt revokedAt createdBy { name email } }\n  }\n": typeof types.ApiTokensDocument,
+    "\n  subscription PersonChanged($listId: ID!) {\n    personChanged(listId: $listId) { personId kind person { ...PersonRow } }\n  }\n": typeof types.PersonChangedDocument,
+    "\n  query ApiTokens {\n    apiTokens { id name prefix createdAt lastUsedAt revokedAt createdBy { id name email } }\n  }\n": typeof types.ApiTokensDocument,
     "\n  mutation CreateApiToken($name: String!) {\n    createApiToken(name: $name) { token apiToken { id prefix } }\n  }\n": typeof types.CreateApiTokenDocument,
     "\n  mutation RevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id) { id revokedAt }\n  }\n": typeof types.RevokeApiTokenDocument,
 };
@@ -73,15 +74,16 @@ const documents: Documents = {
     "\n  mutation AddMember($input: AddMemberInput!) {\n    addMember(input: $input) { id }\n  }\n": types.AddMemberDocument,
     "\n  mutation UpdateMemberRole($id: ID!, $role: Role!) {\n    updateMemberRole(id: $id, role: $role) { id role }\n  }\n": types.UpdateMemberRoleDocument,
     "\n  mutation RemoveMember($id: ID!) {\n    removeMember(id: $id)\n  }\n": types.RemoveMemberDocument,
-    "\n  query People($listId: ID!, $first: Int, $after: String, $status: PersonStatusFilter, $search: String, $sort: PersonSort) {\n    people(listId: $listId, first: $first, after: $after, status: $status, search: $search, sort: $sort) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id uid status values source } }\n    }\n  }\n": types.PeopleDocument,
-    "\n  query Person($id: ID!) {\n    person(id: $id) {\n      id uid status values source sourceAnchor createdAt updatedAt deactivatedAt lockedFields\n      auditTrail(first: 30) { id at action actor { label type } changes { field before after } }\n    }\n  }\n": types.PersonDocument,
-    "\n  mutation CreatePerson($listId: ID!, $values: JSONObject!) {\n    createPerson(listId: $listId, values: $values) { id uid status values }\n  }\n": types.CreatePersonDocument,
-    "\n  mutation UpdatePerson($id: ID!, $values: JSONObject!) {\n    updatePerson(id: $id, values: $values) { id uid status values updatedAt }\n  }\n": types.UpdatePersonDocument,
-    "\n  mutation DeactivatePerson($id: ID!) {\n    deactivatePerson(id: $id) { id status deactivatedAt }\n  }\n": types.DeactivatePersonDocument,
-    "\n  mutation ReactivatePerson($id: ID!) {\n    reactivatePerson(id: $id) { id status deactivatedAt }\n  }\n": types.ReactivatePersonDocument,
+    "\n  fragment PersonRow on Person {\n    id uid status values source createdAt updatedAt deactivatedAt\n  }\n": types.PersonRowFragmentDoc,
+    "\n  query People($listId: ID!, $first: Int, $after: String, $status: PersonStatusFilter, $search: String, $sort: PersonSort) {\n    people(listId: $listId, first: $first, after: $after, status: $status, search: $search, sort: $sort) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { ...PersonRow } }\n    }\n  }\n": types.PeopleDocument,
+    "\n  query Person($id: ID!) {\n    person(id: $id) {\n      ...PersonRow\n      listId sourceAnchor\n      auditTrail(first: 30) { id at action actor { label type } changes { field before after } }\n    }\n  }\n": types.PersonDocument,
+    "\n  mutation CreatePerson($listId: ID!, $values: JSONObject!) {\n    createPerson(listId: $listId, values: $values) { ...PersonRow }\n  }\n": types.CreatePersonDocument,
+    "\n  mutation UpdatePerson($id: ID!, $values: JSONObject!) {\n    updatePerson(id: $id, values: $values) { ...PersonRow }\n  }\n": types.UpdatePersonDocument,
+    "\n  mutation DeactivatePerson($id: ID!) {\n    deactivatePerson(id: $id) { ...PersonRow }\n  }\n": types.DeactivatePersonDocument,
+    "\n  mutation ReactivatePerson($id: ID!) {\n    reactivatePerson(id: $id) { ...PersonRow }\n  }\n": types.ReactivatePersonDocument,
     "\n  mutation ErasePerson($id: ID!) {\n    erasePerson(id: $id)\n  }\n": types.ErasePersonDocument,
-    "\n  subscription PersonChanged($listId: ID!) {\n    personChanged(listId: $listId) { personId kind }\n  }\n": types.PersonChangedDocument,
-    "\n  query ApiTokens {\n    apiTokens { id name prefix createdAt lastUsedAt revokedAt createdBy { name email } }\n  }\n": types.ApiTokensDocument,
+    "\n  subscription PersonChanged($listId: ID!) {\n    personChanged(listId: $listId) { personId kind person { ...PersonRow } }\n  }\n": types.PersonChangedDocument,
+    "\n  query ApiTokens {\n    apiTokens { id name prefix createdAt lastUsedAt revokedAt createdBy { id name email } }\n  }\n": types.ApiTokensDocument,
     "\n  mutation CreateApiToken($name: String!) {\n    createApiToken(name: $name) { token apiToken { id prefix } }\n  }\n": types.CreateApiTokenDocument,
     "\n  mutation RevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id) { id revokedAt }\n  }\n": types.RevokeApiTokenDocument,
 };
@@ -195,27 +197,31 @@ export function graphql(source: "\n  mutation RemoveMember($id: ID!) {\n    remo
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query People($listId: ID!, $first: Int, $after: String, $status: PersonStatusFilter, $search: String, $sort: PersonSort) {\n    people(listId: $listId, first: $first, after: $after, status: $status, search: $search, sort: $sort) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id uid status values source } }\n    }\n  }\n"): (typeof documents)["\n  query People($listId: ID!, $first: Int, $after: String, $status: PersonStatusFilter, $search: String, $sort: PersonSort) {\n    people(listId: $listId, first: $first, after: $after, status: $status, search: $search, sort: $sort) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id uid status values source } }\n    }\n  }\n"];
+export function graphql(source: "\n  fragment PersonRow on Person {\n    id uid status values source createdAt updatedAt deactivatedAt\n  }\n"): (typeof documents)["\n  fragment PersonRow on Person {\n    id uid status values source createdAt updatedAt deactivatedAt\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Person($id: ID!) {\n    person(id: $id) {\n      id uid status values source sourceAnchor createdAt updatedAt deactivatedAt lockedFields\n      auditTrail(first: 30) { id at action actor { label type } changes { field before after } }\n    }\n  }\n"): (typeof documents)["\n  query Person($id: ID!) {\n    person(id: $id) {\n      id uid status values source sourceAnchor createdAt updatedAt deactivatedAt lockedFields\n      auditTrail(first: 30) { id at action actor { label type } changes { field before after } }\n    }\n  }\n"];
+export function graphql(source: "\n  query People($listId: ID!, $first: Int, $after: String, $status: PersonStatusFilter, $search: String, $sort: PersonSort) {\n    people(listId: $listId, first: $first, after: $after, status: $status, search: $search, sort: $sort) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { ...PersonRow } }\n    }\n  }\n"): (typeof documents)["\n  query People($listId: ID!, $first: Int, $after: String, $status: PersonStatusFilter, $search: String, $sort: PersonSort) {\n    people(listId: $listId, first: $first, after: $after, status: $status, search: $search, sort: $sort) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { ...PersonRow } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation CreatePerson($listId: ID!, $values: JSONObject!) {\n    createPerson(listId: $listId, values: $values) { id uid status values }\n  }\n"): (typeof documents)["\n  mutation CreatePerson($listId: ID!, $values: JSONObject!) {\n    createPerson(listId: $listId, values: $values) { id uid status values }\n  }\n"];
+export function graphql(source: "\n  query Person($id: ID!) {\n    person(id: $id) {\n      ...PersonRow\n      listId sourceAnchor\n      auditTrail(first: 30) { id at action actor { label type } changes { field before after } }\n    }\n  }\n"): (typeof documents)["\n  query Person($id: ID!) {\n    person(id: $id) {\n      ...PersonRow\n      listId sourceAnchor\n      auditTrail(first: 30) { id at action actor { label type } changes { field before after } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation UpdatePerson($id: ID!, $values: JSONObject!) {\n    updatePerson(id: $id, values: $values) { id uid status values updatedAt }\n  }\n"): (typeof documents)["\n  mutation UpdatePerson($id: ID!, $values: JSONObject!) {\n    updatePerson(id: $id, values: $values) { id uid status values updatedAt }\n  }\n"];
+export function graphql(source: "\n  mutation CreatePerson($listId: ID!, $values: JSONObject!) {\n    createPerson(listId: $listId, values: $values) { ...PersonRow }\n  }\n"): (typeof documents)["\n  mutation CreatePerson($listId: ID!, $values: JSONObject!) {\n    createPerson(listId: $listId, values: $values) { ...PersonRow }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation DeactivatePerson($id: ID!) {\n    deactivatePerson(id: $id) { id status deactivatedAt }\n  }\n"): (typeof documents)["\n  mutation DeactivatePerson($id: ID!) {\n    deactivatePerson(id: $id) { id status deactivatedAt }\n  }\n"];
+export function graphql(source: "\n  mutation UpdatePerson($id: ID!, $values: JSONObject!) {\n    updatePerson(id: $id, values: $values) { ...PersonRow }\n  }\n"): (typeof documents)["\n  mutation UpdatePerson($id: ID!, $values: JSONObject!) {\n    updatePerson(id: $id, values: $values) { ...PersonRow }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation ReactivatePerson($id: ID!) {\n    reactivatePerson(id: $id) { id status deactivatedAt }\n  }\n"): (typeof documents)["\n  mutation ReactivatePerson($id: ID!) {\n    reactivatePerson(id: $id) { id status deactivatedAt }\n  }\n"];
+export function graphql(source: "\n  mutation DeactivatePerson($id: ID!) {\n    deactivatePerson(id: $id) { ...PersonRow }\n  }\n"): (typeof documents)["\n  mutation DeactivatePerson($id: ID!) {\n    deactivatePerson(id: $id) { ...PersonRow }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReactivatePerson($id: ID!) {\n    reactivatePerson(id: $id) { ...PersonRow }\n  }\n"): (typeof documents)["\n  mutation ReactivatePerson($id: ID!) {\n    reactivatePerson(id: $id) { ...PersonRow }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -223,11 +229,11 @@ export function graphql(source: "\n  mutation ErasePerson($id: ID!) {\n    erase
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription PersonChanged($listId: ID!) {\n    personChanged(listId: $listId) { personId kind }\n  }\n"): (typeof documents)["\n  subscription PersonChanged($listId: ID!) {\n    personChanged(listId: $listId) { personId kind }\n  }\n"];
+export function graphql(source: "\n  subscription PersonChanged($listId: ID!) {\n    personChanged(listId: $listId) { personId kind person { ...PersonRow } }\n  }\n"): (typeof documents)["\n  subscription PersonChanged($listId: ID!) {\n    personChanged(listId: $listId) { personId kind person { ...PersonRow } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query ApiTokens {\n    apiTokens { id name prefix createdAt lastUsedAt revokedAt createdBy { name email } }\n  }\n"): (typeof documents)["\n  query ApiTokens {\n    apiTokens { id name prefix createdAt lastUsedAt revokedAt createdBy { name email } }\n  }\n"];
+export function graphql(source: "\n  query ApiTokens {\n    apiTokens { id name prefix createdAt lastUsedAt revokedAt createdBy { id name email } }\n  }\n"): (typeof documents)["\n  query ApiTokens {\n    apiTokens { id name prefix createdAt lastUsedAt revokedAt createdBy { id name email } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -14,7 +14,8 @@ export const useToasts = defineStore('toasts', () => {
   let next = 1;
   function push(kind: Toast['kind'], title: string, message?: string) {
     const id = next++;
-    items.value.push({ id, kind, title, ...(message ? { message } : {}) });
+    // A few at a time: a burst of actions should not bury the page.
+    items.value = [...items.value, { id, kind, title, ...(message ? { message } : {}) }].slice(-4);
     setTimeout(() => dismiss(id), kind === 'error' ? 8000 : 4000);
   }
   function dismiss(id: number) {

@@ -20,7 +20,7 @@ export const PersonQuery = graphql(`
   query Person($id: ID!) {
     person(id: $id) {
       ...PersonRow
-      listId sourceAnchor lockedFields
+      listId sourceAnchor
       auditTrail(first: 30) { id at action actor { label type } changes { field before after } }
     }
   }

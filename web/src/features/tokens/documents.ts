@@ -2,7 +2,7 @@ import { graphql } from '../../gql';
 
 export const ApiTokensQuery = graphql(`
   query ApiTokens {
-    apiTokens { id name prefix createdAt lastUsedAt revokedAt createdBy { name email } }
+    apiTokens { id name prefix createdAt lastUsedAt revokedAt createdBy { id name email } }
   }
 `);
 
