@@ -17,6 +17,7 @@ import { createSchema } from './graphql/schema.js';
 import { createHttpServer } from './http/server.js';
 import { SecretBox } from './shared/secret-box.js';
 import { EntraConnectionsService } from './sync/entra/entra-connections.service.js';
+import { SyncRunsService } from './sync/sync-runs.service.js';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 
 /** Side effects a caller (a test) may replace. */
@@ -94,7 +95,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       if (created) logger.info({ email: config.adminEmail }, 'created the first organisation and its owner from ROLLCALL_ADMIN_EMAIL');
     }
 
-    const schema = await createSchema({ auth, throttle: new LoginThrottle(clock, config.loginFreeAttempts), lists, people, audit, entraConnections });
+    const schema = await createSchema({ auth, throttle: new LoginThrottle(clock, config.loginFreeAttempts), lists, people, audit, entraConnections, syncRuns: new SyncRunsService() });
     const http = await createHttpServer({ config, logger, orm, schema, auth, lists, bus });
     await new Promise<void>((resolve, reject) => {
       http.server.once('error', reject);

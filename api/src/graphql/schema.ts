@@ -6,6 +6,8 @@ import { ListsResolver, FieldResolverClass } from '../lists/graphql/lists.resolv
 import { PeopleResolver } from '../people/graphql/people.resolver.js';
 import { AuditResolver } from '../audit/graphql/audit.resolver.js';
 import { EntraResolver } from '../sync/entra/graphql/entra.resolver.js';
+import { SyncResolver } from '../sync/graphql/sync.resolver.js';
+import type { SyncRunsService } from '../sync/sync-runs.service.js';
 import type { EntraConnectionsService } from '../sync/entra/entra-connections.service.js';
 import type { AuthService } from '../auth/auth.service.js';
 import type { LoginThrottle } from '../auth/login-throttle.js';
@@ -21,9 +23,10 @@ export interface ResolverDeps {
   people: PeopleService;
   audit: AuditService;
   entraConnections: EntraConnectionsService;
+  syncRuns: SyncRunsService;
 }
 
-const resolvers = [AuthResolver, ApiTokenResolver, ListsResolver, FieldResolverClass, PeopleResolver, AuditResolver, EntraResolver] as const;
+const resolvers = [AuthResolver, ApiTokenResolver, ListsResolver, FieldResolverClass, PeopleResolver, AuditResolver, EntraResolver, SyncResolver] as const;
 
 /** Builds the executable schema with resolvers wired to the given services. */
 export async function createSchema(deps: ResolverDeps): Promise<GraphQLSchema> {
@@ -35,6 +38,7 @@ export async function createSchema(deps: ResolverDeps): Promise<GraphQLSchema> {
     [PeopleResolver, new PeopleResolver(deps.people, deps.audit)],
     [AuditResolver, new AuditResolver(deps.audit)],
     [EntraResolver, new EntraResolver(deps.entraConnections)],
+    [SyncResolver, new SyncResolver(deps.syncRuns)],
   ]);
   const schema = await buildSchema({
     resolvers: [...resolvers],

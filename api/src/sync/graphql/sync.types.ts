@@ -1,0 +1,85 @@
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { DateTimeScalar } from '../../graphql/scalars.js';
+import type { RunMode, RunStatus } from '../engine/runner.js';
+
+export enum SyncRunStatusEnum {
+  QUEUED = 'QUEUED',
+  RUNNING = 'RUNNING',
+  SUCCEEDED = 'SUCCEEDED',
+  FAILED = 'FAILED',
+  HALTED = 'HALTED',
+  CANCELLED = 'CANCELLED',
+}
+registerEnumType(SyncRunStatusEnum, {
+  name: 'SyncRunStatus',
+  description: 'Where a sync run is in its life.',
+  valuesConfig: {
+    QUEUED: { description: 'Waiting to start.' },
+    RUNNING: { description: 'Reading, planning or applying.' },
+    SUCCEEDED: { description: 'Finished; per-record errors may still be listed.' },
+    FAILED: { description: 'Stopped by an error; nothing from the failed step was written. See reason.' },
+    HALTED: { description: 'Stopped before writing because of a safety limit; its plan awaits approval. See reason.' },
+    CANCELLED: { description: 'Cancelled by an administrator.' },
+  },
+});
+
+export enum SyncRunModeEnum {
+  FULL = 'FULL',
+  DELTA = 'DELTA',
+  DRY_RUN = 'DRY_RUN',
+}
+registerEnumType(SyncRunModeEnum, {
+  name: 'SyncRunMode',
+  description: 'What a run reads and whether it writes.',
+  valuesConfig: {
+    FULL: { description: 'Reads the whole scope; people missing from it are deactivated.' },
+    DELTA: { description: 'Reads only changes since the last run.' },
+    DRY_RUN: { description: 'Reads and plans the whole scope, writes nothing.' },
+  },
+});
+
+export enum SyncRunTriggerEnum {
+  MANUAL = 'MANUAL',
+  SCHEDULE = 'SCHEDULE',
+  RETRY = 'RETRY',
+}
+registerEnumType(SyncRunTriggerEnum, {
+  name: 'SyncRunTrigger',
+  description: 'What started a run.',
+  valuesConfig: { MANUAL: { description: 'An administrator or script.' }, SCHEDULE: { description: "The list's schedule." }, RETRY: { description: 'A retry of a failed run.' } },
+});
+
+@ObjectType('SyncRunCounts', { description: 'What a run saw and did (for a dry run or a halt: what it would do).' })
+export class SyncRunCountsType {
+  @Field(() => Int, { description: 'Records read from the source.' }) seen!: number;
+  @Field(() => Int, { description: 'People created.' }) created!: number;
+  @Field(() => Int, { description: 'People whose values changed.' }) updated!: number;
+  @Field(() => Int, { description: 'People deactivated.' }) deactivated!: number;
+  @Field(() => Int, { description: 'People reactivated.' }) reactivated!: number;
+  @Field(() => Int, { description: 'People already up to date.' }) unchanged!: number;
+  @Field(() => Int, { description: 'Records that could not be synced (see errors).' }) errors!: number;
+}
+
+@ObjectType('SyncRunError', { description: 'A source record that could not be synced, and why.' })
+export class SyncRunErrorType {
+  @Field(() => String, { description: 'How the source identifies the record (e.g. the directory object id).' }) anchor!: string;
+  @Field(() => String, { description: 'What is wrong, in words an administrator can act on.' }) reason!: string;
+}
+
+@ObjectType('SyncRun', { description: 'One run of a source into a master list.' })
+export class SyncRunType {
+  @Field(() => ID, { description: 'Run id.' }) id!: string;
+  @Field(() => ID, { description: 'The master list.' }) listId!: string;
+  @Field(() => String, { description: 'The source, e.g. entra, scim, csv.' }) source!: string;
+  @Field(() => SyncRunTriggerEnum, { description: 'What started the run.' }) trigger!: 'MANUAL' | 'SCHEDULE' | 'RETRY';
+  @Field(() => SyncRunModeEnum, { description: 'Full, delta or dry run.' }) mode!: RunMode;
+  @Field(() => SyncRunStatusEnum, { description: 'Current status.' }) status!: RunStatus;
+  @Field(() => String, { description: 'Current phase: READING, PLANNING, APPLYING or DONE.' }) phase!: string;
+  @Field(() => SyncRunCountsType, { description: 'Counts so far.' }) counts!: SyncRunCountsType;
+  @Field(() => [SyncRunErrorType], { description: 'Per-record errors (the first 200).' }) errors!: SyncRunErrorType[];
+  @Field(() => String, { nullable: true, description: 'Why the run failed, halted, or wrote nothing.' }) reason!: string | null;
+  @Field(() => String, { nullable: true, description: 'Who started the run.' }) startedBy!: string | null;
+  @Field(() => DateTimeScalar, { description: 'When the run was requested.' }) createdAt!: Date;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When it started.' }) startedAt!: Date | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When it finished.' }) finishedAt!: Date | null;
+}

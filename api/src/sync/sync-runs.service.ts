@@ -1,0 +1,65 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { isUuid } from '../shared/ids.js';
+import { errors } from '../shared/errors.js';
+import type { Viewer } from '../auth/viewer.js';
+import type { RunCounts, RunMode, RunStatus } from './engine/runner.js';
+import type { PlanProblem } from './engine/types.js';
+
+/** A sync run as the API shows it. */
+export interface SyncRunView {
+  id: string;
+  listId: string;
+  source: string;
+  trigger: 'MANUAL' | 'SCHEDULE' | 'RETRY';
+  mode: RunMode;
+  status: RunStatus;
+  phase: string;
+  counts: RunCounts;
+  errors: PlanProblem[];
+  reason: string | null;
+  startedBy: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+const COLUMNS = `id, list_id, source, trigger, mode, status, phase, counts, errors, reason, started_by, created_at, started_at, finished_at`;
+
+function view(r: Record<string, unknown>): SyncRunView {
+  const date = (v: unknown) => (v ? new Date(v as string) : null);
+  return {
+    id: r.id as string,
+    listId: r.list_id as string,
+    source: r.source as string,
+    trigger: r.trigger as SyncRunView['trigger'],
+    mode: r.mode as RunMode,
+    status: r.status as RunStatus,
+    phase: r.phase as string,
+    counts: { seen: 0, created: 0, updated: 0, deactivated: 0, reactivated: 0, unchanged: 0, errors: 0, ...(r.counts as Partial<RunCounts>) },
+    errors: r.errors as PlanProblem[],
+    reason: r.reason as string | null,
+    startedBy: r.started_by as string | null,
+    createdAt: new Date(r.created_at as string),
+    startedAt: date(r.started_at),
+    finishedAt: date(r.finished_at),
+  };
+}
+
+/** Reads sync runs, always within the caller's organisation. */
+export class SyncRunsService {
+  async get(em: EntityManager, viewer: Viewer, id: string): Promise<SyncRunView> {
+    const rows = isUuid(id) ? await em.execute<Array<Record<string, unknown>>>(`SELECT ${COLUMNS} FROM sync_run WHERE id = ? AND organization_id = ?`, [id, viewer.organizationId]) : [];
+    if (!rows[0]) throw errors.notFound('Sync run', id);
+    return view(rows[0]);
+  }
+
+  /** A list's runs, newest first. */
+  async list(em: EntityManager, viewer: Viewer, listId: string, first: number): Promise<SyncRunView[]> {
+    if (!Number.isInteger(first) || first < 1 || first > 200) throw errors.badInput('"first" must be a whole number from 1 to 200.', 'first');
+    const rows = await em.execute<Array<Record<string, unknown>>>(
+      `SELECT ${COLUMNS} FROM sync_run WHERE list_id = ? AND organization_id = ? ORDER BY created_at DESC, id LIMIT ?`,
+      [listId, viewer.organizationId, first],
+    );
+    return rows.map(view);
+  }
+}
