@@ -2,13 +2,24 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import type { Logger } from '../shared/logger.js';
 
-/** A domain event. Kept small: PostgreSQL NOTIFY payloads are limited to 8000 bytes. */
-export interface DomainEvent {
+/** A change to one person. */
+export interface PersonEvent {
   type: 'person.created' | 'person.updated' | 'person.deactivated' | 'person.reactivated' | 'person.erased';
   organizationId: string;
   listId: string;
   personId: string;
 }
+
+/** A sync run moved on: counts, phase or status changed. */
+export interface SyncRunEvent {
+  type: 'sync_run.progress';
+  organizationId: string;
+  listId: string;
+  runId: string;
+}
+
+/** A domain event. Kept small: PostgreSQL NOTIFY payloads are limited to 8000 bytes. */
+export type DomainEvent = PersonEvent | SyncRunEvent;
 
 type Handler = (event: DomainEvent) => void;
 

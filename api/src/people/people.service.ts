@@ -7,7 +7,7 @@ import type { Viewer } from '../auth/viewer.js';
 import { requireRole } from '../auth/viewer.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { FieldChange } from '../audit/audit-entry.entity.js';
-import type { EventBus, DomainEvent } from '../events/event-bus.js';
+import type { EventBus, PersonEvent as DomainEvent } from '../events/event-bus.js';
 import type { ListsService } from '../lists/lists.service.js';
 import type { ListField, MasterList } from '../lists/list.entities.js';
 import { normaliseValue, uidText } from '../lists/field-values.js';

@@ -4,7 +4,7 @@ import type { Context } from '../../graphql/context.js';
 import { signedIn } from '../../graphql/context.js';
 import type { PeopleService } from '../people.service.js';
 import type { AuditService } from '../../audit/audit.service.js';
-import type { DomainEvent } from '../../events/event-bus.js';
+import type { PersonEvent } from '../../events/event-bus.js';
 import { eventStream } from '../../events/event-stream.js';
 import { errors } from '../../shared/errors.js';
 import { isUuid } from '../../shared/ids.js';
@@ -21,7 +21,7 @@ import {
   PersonType,
 } from './people.types.js';
 
-const KIND: Record<DomainEvent['type'], PersonChangeKindEnum> = {
+const KIND: Record<PersonEvent['type'], PersonChangeKindEnum> = {
   'person.created': PersonChangeKindEnum.CREATED,
   'person.updated': PersonChangeKindEnum.UPDATED,
   'person.deactivated': PersonChangeKindEnum.DEACTIVATED,
@@ -124,11 +124,11 @@ export class PeopleResolver {
       const viewer = signedIn(ctx);
       const listId = String(args.listId);
       if (!isUuid(listId) || !(await ctx.loaders.list.load(listId))) throw errors.notFound('Master list', listId);
-      return eventStream(ctx.bus, (e) => e.organizationId === viewer.organizationId && e.listId === listId);
+      return eventStream(ctx.bus, (e) => e.type.startsWith('person.') && e.organizationId === viewer.organizationId && e.listId === listId);
     },
   })
   async personChanged(
-    @Root() event: DomainEvent,
+    @Root() event: PersonEvent,
     @Arg('listId', () => ID, { description: 'List id.' }) _listId: string,
     @Ctx() ctx: Context,
   ): Promise<PersonChangedEventType> {

@@ -10,6 +10,7 @@ import { plan as makePlan, planCounts } from './plan.js';
 import { checkSafety, DEFAULT_THRESHOLD, type DeactivationThreshold } from './safety.js';
 import { applyPlan, loadCurrent } from './apply.js';
 import type { DesiredPerson, Plan, PlanProblem, SourceRecord } from './types.js';
+import { CHANNEL } from '../../events/event-bus.js';
 
 /** Where desired state comes from: pages of records, and for delta runs the anchors removed. */
 export interface Source {
@@ -51,7 +52,8 @@ export interface RunOutcome {
   problems: PlanProblem[];
 }
 
-const HEARTBEAT_MS = 5_000;
+/** Heartbeat and progress announcements while a run works: at least once a second. */
+const HEARTBEAT_MS = 1_000;
 /** A running run whose heartbeat is older than this belonged to a process that stopped. */
 export const STALE_AFTER_MS = 30_000;
 const KEEP_ERRORS = 200;
@@ -83,14 +85,17 @@ export class SyncRunner {
       throw err;
     }
     const counts: RunCounts = { seen: 0, created: 0, updated: 0, deactivated: 0, reactivated: 0, unchanged: 0, errors: 0 };
-    // The heartbeat says "still alive" through long phases, on its own pooled connection.
+    // The heartbeat says "still alive" through long phases and announces the counts so far, on
+    // its own pooled connection.
     const beat = setInterval(() => {
-      void this.deps.orm.em
-        .getConnection()
-        .execute(`UPDATE sync_run SET heartbeat_at = ? WHERE id = ? AND status = 'RUNNING'`, [this.deps.clock.now(), runId])
+      const conn = this.deps.orm.em.getConnection();
+      void conn
+        .execute(`UPDATE sync_run SET heartbeat_at = ?, counts = ?::jsonb WHERE id = ? AND status = 'RUNNING'`, [this.deps.clock.now(), JSON.stringify(counts), runId])
+        .then(() => this.announce(conn, runId, req))
         .catch(() => undefined);
     }, HEARTBEAT_MS);
     beat.unref();
+    this.current.set(runId, req);
     try {
       return await this.execute(em, runId, req, counts);
     } catch (err) {
@@ -100,7 +105,15 @@ export class SyncRunner {
       return { runId, status: 'FAILED', counts, reason, problems: [] };
     } finally {
       clearInterval(beat);
+      this.current.delete(runId);
     }
+  }
+
+  private readonly current = new Map<string, RunRequest>();
+
+  /** Tells subscribers (every process, through LISTEN/NOTIFY) that the run moved on. */
+  private async announce(db: { execute: EntityManager['execute'] }, runId: string, req: Pick<RunRequest, 'organizationId' | 'listId'>): Promise<void> {
+    await db.execute('SELECT pg_notify(?, ?)', [CHANNEL, JSON.stringify({ type: 'sync_run.progress', organizationId: req.organizationId, listId: req.listId, runId })]);
   }
 
   private async execute(em: EntityManager, runId: string, req: RunRequest, counts: RunCounts): Promise<RunOutcome> {
@@ -185,6 +198,8 @@ export class SyncRunner {
 
   private async progress(em: EntityManager, runId: string, phase: string, counts: RunCounts): Promise<void> {
     await em.execute(`UPDATE sync_run SET phase = ?, counts = ?::jsonb, heartbeat_at = ? WHERE id = ?`, [phase, JSON.stringify(counts), this.deps.clock.now(), runId]);
+    const req = this.current.get(runId);
+    if (req) await this.announce(em, runId, req);
   }
 
   private async finish(em: EntityManager, runId: string, status: RunStatus, counts: RunCounts, reason: string | null, problems: PlanProblem[], held?: Plan): Promise<void> {
@@ -192,5 +207,7 @@ export class SyncRunner {
       `UPDATE sync_run SET status = ?, phase = 'DONE', counts = ?::jsonb, errors = ?::jsonb, reason = ?, held_plan = ?::jsonb, finished_at = ?, heartbeat_at = ? WHERE id = ?`,
       [status, JSON.stringify(counts), JSON.stringify(problems.slice(0, KEEP_ERRORS)), reason, held ? JSON.stringify(held) : null, this.deps.clock.now(), this.deps.clock.now(), runId],
     );
+    const req = this.current.get(runId);
+    if (req) await this.announce(em, runId, req);
   }
 }
