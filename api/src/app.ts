@@ -18,6 +18,7 @@ import { createHttpServer } from './http/server.js';
 import { SecretBox } from './shared/secret-box.js';
 import { EntraConnectionsService } from './sync/entra/entra-connections.service.js';
 import { SyncRunsService } from './sync/sync-runs.service.js';
+import { SyncRunner } from './sync/engine/runner.js';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 
 /** Side effects a caller (a test) may replace. */
@@ -95,7 +96,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       if (created) logger.info({ email: config.adminEmail }, 'created the first organisation and its owner from ROLLCALL_ADMIN_EMAIL');
     }
 
-    const schema = await createSchema({ auth, throttle: new LoginThrottle(clock, config.loginFreeAttempts), lists, people, audit, entraConnections, syncRuns: new SyncRunsService() });
+    const schema = await createSchema({ auth, throttle: new LoginThrottle(clock, config.loginFreeAttempts), lists, people, audit, entraConnections, syncRuns: new SyncRunsService(), syncRunner: new SyncRunner({ orm, clock, ids, logger }) });
     const http = await createHttpServer({ config, logger, orm, schema, auth, lists, bus });
     await new Promise<void>((resolve, reject) => {
       http.server.once('error', reject);

@@ -106,6 +106,46 @@ describe('sync run history over GraphQL', () => {
     expect(seen.at(-1)).toEqual({ status: 'SUCCEEDED', phase: 'DONE', counts: expect.objectContaining({ seen: 2 }) });
   });
 
+  it('shows what a halted run would do; admins approve it once or cancel another', async () => {
+    const only = (ids: number[]): Source => ({
+      name: 'entra',
+      async *pages() {
+        yield ids.map((i) => ({ anchor: `obj-${i}`, active: true, attributes: { employeeId: `E${i}`, mail: `${i}@x.test` } }));
+      },
+    });
+    // E0 and E9 are active; a directory with only E0 would deactivate half the list.
+    const halted = await runner.run({ organizationId: orgId, listId, source: only([0]), trigger: 'SCHEDULE', mode: 'FULL', actor });
+    expect(halted.status).toBe('HALTED');
+    const PREVIEW = `query($id: ID!) { syncRun(id: $id) { status reason preview { deactivations { uid personId reason } updates { uid changes { field before after } } creates { uid } } } }`;
+    const { syncRun } = await owner.ok<{ syncRun: { status: string; reason: string; preview: { deactivations: Array<{ uid: string; reason: string }>; updates: Array<{ uid: string; changes: unknown[] }> } } }>(PREVIEW, { id: halted.runId });
+    expect(syncRun.reason).toMatch(/1 of 2 active people \(50\.0%\)/);
+    expect(syncRun.preview.deactivations).toEqual([expect.objectContaining({ uid: 'E9', reason: 'removed_from_scope' })]);
+    expect(syncRun.preview.updates).toEqual([{ uid: 'E0', changes: [{ field: 'email', before: 'a@x.test', after: '0@x.test' }] }]);
+
+    await owner.ok(`mutation { addMember(input: { email: "viv@acme.test", name: "Viv", role: VIEWER, password: "viewer password" }) { id } }`);
+    const { login } = await server.client.ok<{ login: { token: string } }>(`mutation { login(email: "viv@acme.test", password: "viewer password") { token } }`);
+    expect(await server.client.as(login.token).errorCode(`mutation($id: ID!) { approveSyncRun(id: $id) { id } }`, { id: halted.runId })).toBe('FORBIDDEN');
+
+    const { approveSyncRun } = await owner.ok<{ approveSyncRun: { status: string; reason: string; counts: { deactivated: number; updated: number } } }>(
+      `mutation($id: ID!) { approveSyncRun(id: $id) { status reason counts { deactivated updated } } }`,
+      { id: halted.runId },
+    );
+    expect(approveSyncRun).toEqual({ status: 'SUCCEEDED', reason: 'approved by ada@acme.test', counts: { deactivated: 1, updated: 1 } });
+    const people = await owner.ok<{ people: { edges: Array<{ node: { uid: string; status: string } }> } }>(`query($l: ID!) { people(listId: $l, status: ALL) { edges { node { uid status } } } }`, { l: listId });
+    expect(people.people.edges.map((e) => `${e.node.uid}:${e.node.status}`).sort()).toEqual(['E0:ACTIVE', 'E9:INACTIVE']);
+    expect(await owner.errorCode(`mutation($id: ID!) { approveSyncRun(id: $id) { id } }`, { id: halted.runId })).toBe('CONFLICT');
+
+    // Bring E9 back, then halt again and cancel: nothing is written.
+    await runner.run({ organizationId: orgId, listId, source: only([0, 9]), trigger: 'MANUAL', mode: 'FULL', actor });
+    const again = await runner.run({ organizationId: orgId, listId, source: only([0]), trigger: 'SCHEDULE', mode: 'FULL', actor });
+    expect(again.status).toBe('HALTED');
+    const { cancelSyncRun } = await owner.ok<{ cancelSyncRun: { status: string; reason: string } }>(`mutation($id: ID!) { cancelSyncRun(id: $id) { status reason } }`, { id: again.runId });
+    expect(cancelSyncRun).toEqual({ status: 'CANCELLED', reason: 'cancelled by ada@acme.test' });
+    const after = await owner.ok<{ people: { totalCount: number } }>(`query($l: ID!) { people(listId: $l) { totalCount } }`, { l: listId });
+    expect(after.people.totalCount).toBe(2);
+    expect(await owner.errorCode(`mutation($id: ID!) { cancelSyncRun(id: $id) { id } }`, { id: again.runId })).toBe('CONFLICT');
+  });
+
   it('hides runs of other organisations and unknown lists', async () => {
     expect(await owner.errorCode(`query { syncRun(id: "00000000-0000-4000-8000-000000000000") { id } }`)).toBe('NOT_FOUND');
     expect(await owner.errorCode(`query { syncRuns(listId: "00000000-0000-4000-8000-000000000000") { id } }`)).toBe('NOT_FOUND');

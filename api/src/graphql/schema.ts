@@ -8,6 +8,7 @@ import { AuditResolver } from '../audit/graphql/audit.resolver.js';
 import { EntraResolver } from '../sync/entra/graphql/entra.resolver.js';
 import { SyncResolver } from '../sync/graphql/sync.resolver.js';
 import type { SyncRunsService } from '../sync/sync-runs.service.js';
+import type { SyncRunner } from '../sync/engine/runner.js';
 import type { EntraConnectionsService } from '../sync/entra/entra-connections.service.js';
 import type { AuthService } from '../auth/auth.service.js';
 import type { LoginThrottle } from '../auth/login-throttle.js';
@@ -24,6 +25,7 @@ export interface ResolverDeps {
   audit: AuditService;
   entraConnections: EntraConnectionsService;
   syncRuns: SyncRunsService;
+  syncRunner: SyncRunner;
 }
 
 const resolvers = [AuthResolver, ApiTokenResolver, ListsResolver, FieldResolverClass, PeopleResolver, AuditResolver, EntraResolver, SyncResolver] as const;
@@ -38,7 +40,7 @@ export async function createSchema(deps: ResolverDeps): Promise<GraphQLSchema> {
     [PeopleResolver, new PeopleResolver(deps.people, deps.audit)],
     [AuditResolver, new AuditResolver(deps.audit)],
     [EntraResolver, new EntraResolver(deps.entraConnections)],
-    [SyncResolver, new SyncResolver(deps.syncRuns)],
+    [SyncResolver, new SyncResolver(deps.syncRuns, deps.syncRunner)],
   ]);
   const schema = await buildSchema({
     resolvers: [...resolvers],

@@ -45,6 +45,14 @@ function view(r: Record<string, unknown>): SyncRunView {
   };
 }
 
+/** The first planned changes of each kind of a halted or dry run, for review. */
+export interface RunPreview {
+  creates: Array<{ uid: string; values: Record<string, unknown> }>;
+  updates: Array<{ personId: string; uid: string; changes: Array<{ field: string; before: unknown; after: unknown }> }>;
+  deactivations: Array<{ personId: string; uid: string; reason: string }>;
+  reactivations: Array<{ personId: string; uid: string; reason: string }>;
+}
+
 /** Reads sync runs, always within the caller's organisation. */
 export class SyncRunsService {
   async get(em: EntityManager, viewer: Viewer, id: string): Promise<SyncRunView> {
@@ -61,5 +69,20 @@ export class SyncRunsService {
       [listId, viewer.organizationId, first],
     );
     return rows.map(view);
+  }
+
+  /**
+   * The first `first` planned changes of each kind, sliced in SQL so a plan of 100,000 changes
+   * is never loaded whole; null when the run kept no plan.
+   */
+  async preview(em: EntityManager, organizationId: string, runId: string, first: number): Promise<RunPreview | null> {
+    const n = Math.max(1, Math.min(first, 500)) - 1;
+    const slice = (kind: string) => `jsonb_path_query_array(held_plan, '$.${kind}[0 to ${n}]') AS ${kind}`;
+    const rows = await em.execute<Array<{ creates: RunPreview['creates']; updates: RunPreview['updates']; deactivations: RunPreview['deactivations']; reactivations: RunPreview['reactivations'] }>>(
+      `SELECT ${['creates', 'updates', 'deactivations', 'reactivations'].map(slice).join(', ')}
+         FROM sync_run WHERE id = ? AND organization_id = ? AND held_plan IS NOT NULL`,
+      [runId, organizationId],
+    );
+    return rows[0] ?? null;
   }
 }

@@ -176,6 +176,57 @@ export class SyncRunner {
     return { runId, status: 'SUCCEEDED', counts, reason: null, problems: plan.problems };
   }
 
+  /**
+   * Applies the plan a safety limit held back, as the administrator approved it. The held plan is
+   * applied as planned; apply only changes people still in the state the plan expects, so people
+   * reactivated or changed meanwhile are not clobbered by its status changes.
+   */
+  async approve(organizationId: string, runId: string, actor: Actor): Promise<RunOutcome> {
+    const em = this.deps.orm.em.fork();
+    await this.recoverInterrupted(em);
+    let rows: Array<{ list_id: string; source: string; held_plan: Plan; counts: RunCounts }>;
+    try {
+      rows = await em.execute(
+        `UPDATE sync_run SET status = 'RUNNING', phase = 'APPLYING', heartbeat_at = ?, reason = NULL
+          WHERE id = ? AND organization_id = ? AND status = 'HALTED' AND held_plan IS NOT NULL
+         RETURNING list_id, source, held_plan, counts`,
+        [this.deps.clock.now(), runId, organizationId],
+      );
+    } catch (err) {
+      if (isUniqueViolation(err, 'sync_run_one_active')) throw errors.conflict('Another sync of this list is running; approve this one when it has finished.');
+      throw err;
+    }
+    const row = rows[0];
+    if (!row) throw errors.conflict('Only a halted run can be approved, once; this one is not halted (or does not exist).', { runId });
+    const req = { organizationId, listId: row.list_id };
+    this.current.set(runId, { ...req, source: { name: row.source, pages: async function* () {} }, trigger: 'MANUAL', mode: 'FULL', actor });
+    const counts = row.counts;
+    try {
+      const written = await applyPlan(em, { ...req, source: row.source, actor }, row.held_plan, this.deps.clock);
+      Object.assign(counts, written);
+      await this.finish(em, runId, 'SUCCEEDED', counts, `approved by ${actor.label}`, row.held_plan.problems, row.held_plan);
+      return { runId, status: 'SUCCEEDED', counts, reason: `approved by ${actor.label}`, problems: row.held_plan.problems };
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      await this.finish(em, runId, 'FAILED', counts, reason, row.held_plan.problems, row.held_plan);
+      return { runId, status: 'FAILED', counts, reason, problems: row.held_plan.problems };
+    } finally {
+      this.current.delete(runId);
+    }
+  }
+
+  /** Cancels a halted run: its plan is discarded and nothing is written. */
+  async cancel(organizationId: string, runId: string, actor: Actor): Promise<void> {
+    const em = this.deps.orm.em.fork();
+    const res = await em.execute(
+      `UPDATE sync_run SET status = 'CANCELLED', phase = 'DONE', reason = ?, finished_at = ?
+        WHERE id = ? AND organization_id = ? AND status = 'HALTED'`,
+      [`cancelled by ${actor.label}`, this.deps.clock.now(), runId, organizationId],
+      'run',
+    );
+    if (((res as { affectedRows?: number }).affectedRows ?? 0) === 0) throw errors.conflict('Only a halted run can be cancelled; this one is not halted (or does not exist).', { runId });
+  }
+
   /** Marks runs whose process stopped (stale heartbeat) as failed, so the list can sync again. */
   async recoverInterrupted(em: EntityManager = this.deps.orm.em.fork()): Promise<number> {
     const cutoff = new Date(this.deps.clock.now().getTime() - STALE_AFTER_MS);

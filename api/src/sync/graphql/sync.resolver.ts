@@ -1,11 +1,13 @@
-import { Arg, Ctx, ID, Int, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { Context } from '../../graphql/context.js';
 import { signedIn } from '../../graphql/context.js';
 import { errors } from '../../shared/errors.js';
 import { isUuid } from '../../shared/ids.js';
 import { SyncRunsService, type SyncRunView } from '../sync-runs.service.js';
 import { eventStream } from '../../events/event-stream.js';
-import { SyncRunType } from './sync.types.js';
+import { SyncRunPreviewType, SyncRunType } from './sync.types.js';
+import type { SyncRunner } from '../engine/runner.js';
+import { requireRole } from '../../auth/viewer.js';
 
 const FINAL = new Set(['SUCCEEDED', 'FAILED', 'HALTED', 'CANCELLED']);
 // Subscription options are static, so the stream reads runs through its own (stateless) reader.
@@ -14,7 +16,45 @@ const reader = new SyncRunsService();
 /** Sync run history and live progress. */
 @Resolver(() => SyncRunType)
 export class SyncResolver {
-  constructor(private readonly runs: SyncRunsService) {}
+  constructor(
+    private readonly runs: SyncRunsService,
+    private readonly runner: SyncRunner,
+  ) {}
+
+  @FieldResolver(() => SyncRunPreviewType, {
+    nullable: true,
+    description: 'For a halted or dry run: the first planned changes of each kind, to review before approving. Null when no plan was kept.',
+  })
+  async preview(
+    @Root() run: SyncRunType,
+    @Arg('first', () => Int, { defaultValue: 20, description: 'How many changes of each kind, at most 500.' }) first: number,
+    @Ctx() ctx: Context,
+  ): Promise<SyncRunPreviewType | null> {
+    const p = await this.runs.preview(ctx.em, signedIn(ctx).organizationId, run.id, first);
+    if (!p) return null;
+    return {
+      creates: p.creates.map((c) => ({ uid: c.uid, personId: null, values: c.values, changes: [], reason: null })),
+      updates: p.updates.map((u) => ({ uid: u.uid, personId: u.personId, values: null, changes: u.changes, reason: null })),
+      deactivations: p.deactivations.map((d) => ({ uid: d.uid, personId: d.personId, values: null, changes: [], reason: d.reason })),
+      reactivations: p.reactivations.map((d) => ({ uid: d.uid, personId: d.personId, values: null, changes: [], reason: d.reason })),
+    };
+  }
+
+  @Mutation(() => SyncRunType, { description: 'Applies the plan of a run halted by a safety limit, as reviewed. Admins only.' })
+  async approveSyncRun(@Arg('id', () => ID, { description: 'Run id.' }) id: string, @Ctx() ctx: Context): Promise<SyncRunType> {
+    const viewer = requireRole(signedIn(ctx), 'ADMIN');
+    await this.runs.get(ctx.em, viewer, id);
+    await this.runner.approve(viewer.organizationId, id, viewer.actor);
+    return this.runs.get(ctx.em.fork(), viewer, id);
+  }
+
+  @Mutation(() => SyncRunType, { description: 'Cancels a run halted by a safety limit: its plan is discarded and nothing is written. Admins only.' })
+  async cancelSyncRun(@Arg('id', () => ID, { description: 'Run id.' }) id: string, @Ctx() ctx: Context): Promise<SyncRunType> {
+    const viewer = requireRole(signedIn(ctx), 'ADMIN');
+    await this.runs.get(ctx.em, viewer, id);
+    await this.runner.cancel(viewer.organizationId, id, viewer.actor);
+    return this.runs.get(ctx.em.fork(), viewer, id);
+  }
 
   @Query(() => SyncRunType, { description: 'One sync run.' })
   async syncRun(@Arg('id', () => ID, { description: 'Run id.' }) id: string, @Ctx() ctx: Context): Promise<SyncRunType> {

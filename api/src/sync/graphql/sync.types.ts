@@ -1,5 +1,6 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { DateTimeScalar } from '../../graphql/scalars.js';
+import { DateTimeScalar, JSONObjectScalar } from '../../graphql/scalars.js';
+import { FieldChangeType } from '../../audit/graphql/audit.types.js';
 import type { RunMode, RunStatus } from '../engine/runner.js';
 
 export enum SyncRunStatusEnum {
@@ -82,4 +83,21 @@ export class SyncRunType {
   @Field(() => DateTimeScalar, { description: 'When the run was requested.' }) createdAt!: Date;
   @Field(() => DateTimeScalar, { nullable: true, description: 'When it started.' }) startedAt!: Date | null;
   @Field(() => DateTimeScalar, { nullable: true, description: 'When it finished.' }) finishedAt!: Date | null;
+}
+
+@ObjectType('PlannedChange', { description: 'One change a run would make (or made), for review.' })
+export class PlannedChangeType {
+  @Field(() => String, { description: 'UID of the person.' }) uid!: string;
+  @Field(() => ID, { nullable: true, description: 'The person, when they already exist.' }) personId!: string | null;
+  @Field(() => JSONObjectScalar, { nullable: true, description: 'Values of a person to be created.' }) values!: Record<string, unknown> | null;
+  @Field(() => [FieldChangeType], { description: 'Field-level before and after of an update.' }) changes!: FieldChangeType[];
+  @Field(() => String, { nullable: true, description: 'Why a status changes: removed_from_scope, disabled_at_source or back_in_scope.' }) reason!: string | null;
+}
+
+@ObjectType('SyncRunPreview', { description: 'The first planned changes of each kind of a halted or dry run.' })
+export class SyncRunPreviewType {
+  @Field(() => [PlannedChangeType], { description: 'People to create.' }) creates!: PlannedChangeType[];
+  @Field(() => [PlannedChangeType], { description: 'People whose values change.' }) updates!: PlannedChangeType[];
+  @Field(() => [PlannedChangeType], { description: 'People to deactivate.' }) deactivations!: PlannedChangeType[];
+  @Field(() => [PlannedChangeType], { description: 'People to reactivate.' }) reactivations!: PlannedChangeType[];
 }
