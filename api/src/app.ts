@@ -19,6 +19,7 @@ import { SecretBox } from './shared/secret-box.js';
 import { EntraConnectionsService } from './sync/entra/entra-connections.service.js';
 import { SyncRunsService } from './sync/sync-runs.service.js';
 import { SyncRunner } from './sync/engine/runner.js';
+import { ListSyncService } from './sync/list-sync.service.js';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 
 /** Side effects a caller (a test) may replace. */
@@ -96,7 +97,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       if (created) logger.info({ email: config.adminEmail }, 'created the first organisation and its owner from ROLLCALL_ADMIN_EMAIL');
     }
 
-    const schema = await createSchema({ auth, throttle: new LoginThrottle(clock, config.loginFreeAttempts), lists, people, audit, entraConnections, syncRuns: new SyncRunsService(), syncRunner: new SyncRunner({ orm, clock, ids, logger }) });
+    const schema = await createSchema({ auth, throttle: new LoginThrottle(clock, config.loginFreeAttempts), lists, people, audit, entraConnections, syncRuns: new SyncRunsService(), syncRunner: new SyncRunner({ orm, clock, ids, logger }), listSync: new ListSyncService({ lists, audit }) });
     const http = await createHttpServer({ config, logger, orm, schema, auth, lists, bus });
     await new Promise<void>((resolve, reject) => {
       http.server.once('error', reject);

@@ -146,6 +146,41 @@ describe('sync run history over GraphQL', () => {
     expect(await owner.errorCode(`mutation($id: ID!) { cancelSyncRun(id: $id) { id } }`, { id: again.runId })).toBe('CONFLICT');
   });
 
+  it('disconnect keeps every person, unlocks the fields, and waits for a running run', async () => {
+    await server.app.orm.em.getConnection().execute(`UPDATE master_list SET sync_provider = 'entra' WHERE id = ?`, [listId]);
+    const LIST = `query($l: ID!) { masterList(id: $l) { syncProvider fields { key locked } } people(listId: $l, status: ALL) { totalCount } }`;
+    type ListState = { masterList: { syncProvider: string | null; fields: Array<{ key: string; locked: boolean }> }; people: { totalCount: number } };
+    const before = await owner.ok<ListState>(LIST, { l: listId });
+    expect(before.masterList.fields.every((f) => f.locked)).toBe(true);
+
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const running = runner.run({
+      organizationId: orgId,
+      listId,
+      trigger: 'MANUAL',
+      mode: 'FULL',
+      actor,
+      source: { name: 'entra', async *pages() { await gate; yield [{ anchor: 'obj-0', active: true, attributes: { employeeId: 'E0', mail: '0@x.test' } }, { anchor: 'obj-9', active: true, attributes: { employeeId: 'E9', mail: '9@x.test' } }]; } },
+    });
+    await expect.poll(async () => (await owner.ok<{ syncRuns: Array<{ status: string }> }>(`query($l: ID!) { syncRuns(listId: $l, first: 1) { status } }`, { l: listId })).syncRuns[0]!.status).toBe('RUNNING');
+    expect(await owner.errorCode(`mutation($l: ID!) { disconnectSync(listId: $l) { id } }`, { l: listId })).toBe('CONFLICT');
+    release();
+    await running;
+
+    const { disconnectSync } = await owner.ok<{ disconnectSync: { syncProvider: string | null } }>(`mutation($l: ID!) { disconnectSync(listId: $l) { syncProvider } }`, { l: listId });
+    expect(disconnectSync.syncProvider).toBeNull();
+    const after = await owner.ok<ListState>(LIST, { l: listId });
+    expect(after.masterList.fields.some((f) => f.locked)).toBe(false);
+    expect(after.people.totalCount).toBe(before.people.totalCount);
+    const { auditTrail } = await owner.ok<{ auditTrail: { edges: Array<{ action: string; changes: Array<{ field: string; before: unknown }> }> } }>(
+      `query($l: ID!) { auditTrail(listId: $l, first: 1) { edges { action changes { field before } } } }`,
+      { l: listId },
+    );
+    expect(auditTrail.edges[0]).toEqual({ action: 'sync.disconnected', changes: [{ field: 'syncProvider', before: 'entra' }, { field: 'unlockedFields', before: ['email', 'employee_id'] }] });
+    expect(await owner.errorCode(`mutation($l: ID!) { disconnectSync(listId: $l) { id } }`, { l: listId })).toBe('CONFLICT');
+  });
+
   it('hides runs of other organisations and unknown lists', async () => {
     expect(await owner.errorCode(`query { syncRun(id: "00000000-0000-4000-8000-000000000000") { id } }`)).toBe('NOT_FOUND');
     expect(await owner.errorCode(`query { syncRuns(listId: "00000000-0000-4000-8000-000000000000") { id } }`)).toBe('NOT_FOUND');

@@ -9,6 +9,7 @@ import { EntraResolver } from '../sync/entra/graphql/entra.resolver.js';
 import { SyncResolver } from '../sync/graphql/sync.resolver.js';
 import type { SyncRunsService } from '../sync/sync-runs.service.js';
 import type { SyncRunner } from '../sync/engine/runner.js';
+import type { ListSyncService } from '../sync/list-sync.service.js';
 import type { EntraConnectionsService } from '../sync/entra/entra-connections.service.js';
 import type { AuthService } from '../auth/auth.service.js';
 import type { LoginThrottle } from '../auth/login-throttle.js';
@@ -26,6 +27,7 @@ export interface ResolverDeps {
   entraConnections: EntraConnectionsService;
   syncRuns: SyncRunsService;
   syncRunner: SyncRunner;
+  listSync: ListSyncService;
 }
 
 const resolvers = [AuthResolver, ApiTokenResolver, ListsResolver, FieldResolverClass, PeopleResolver, AuditResolver, EntraResolver, SyncResolver] as const;
@@ -40,7 +42,7 @@ export async function createSchema(deps: ResolverDeps): Promise<GraphQLSchema> {
     [PeopleResolver, new PeopleResolver(deps.people, deps.audit)],
     [AuditResolver, new AuditResolver(deps.audit)],
     [EntraResolver, new EntraResolver(deps.entraConnections)],
-    [SyncResolver, new SyncResolver(deps.syncRuns, deps.syncRunner)],
+    [SyncResolver, new SyncResolver(deps.syncRuns, deps.syncRunner, deps.listSync)],
   ]);
   const schema = await buildSchema({
     resolvers: [...resolvers],

@@ -7,6 +7,8 @@ import { SyncRunsService, type SyncRunView } from '../sync-runs.service.js';
 import { eventStream } from '../../events/event-stream.js';
 import { SyncRunPreviewType, SyncRunType } from './sync.types.js';
 import type { SyncRunner } from '../engine/runner.js';
+import type { ListSyncService } from '../list-sync.service.js';
+import { MasterListType } from '../../lists/graphql/lists.types.js';
 import { requireRole } from '../../auth/viewer.js';
 
 const FINAL = new Set(['SUCCEEDED', 'FAILED', 'HALTED', 'CANCELLED']);
@@ -19,7 +21,15 @@ export class SyncResolver {
   constructor(
     private readonly runs: SyncRunsService,
     private readonly runner: SyncRunner,
+    private readonly listSync: ListSyncService,
   ) {}
+
+  @Mutation(() => MasterListType, {
+    description: "Disconnects the list's sync provider: every person is kept and the provider's fields unlock. Refused while a run is active.",
+  })
+  async disconnectSync(@Arg('listId', () => ID, { description: 'List id.' }) listId: string, @Ctx() ctx: Context): Promise<MasterListType> {
+    return this.listSync.disconnect(ctx.em, signedIn(ctx), listId);
+  }
 
   @FieldResolver(() => SyncRunPreviewType, {
     nullable: true,

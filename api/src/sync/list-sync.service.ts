@@ -1,0 +1,50 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { errors } from '../shared/errors.js';
+import type { Viewer } from '../auth/viewer.js';
+import { requireRole } from '../auth/viewer.js';
+import type { AuditService } from '../audit/audit.service.js';
+import type { ListsService } from '../lists/lists.service.js';
+import { providerLabel } from '../lists/lists.service.js';
+import type { MasterList } from '../lists/list.entities.js';
+
+/** A list's relationship with its sync provider. */
+export class ListSyncService {
+  constructor(private readonly deps: { lists: ListsService; audit: AuditService }) {}
+
+  /**
+   * Disconnects the list's sync provider: every person stays (with the values they have), the
+   * provider's mappings go, so its fields unlock and become editable by hand. Refused while a
+   * run of the list is active.
+   */
+  async disconnect(em: EntityManager, viewer: Viewer, listId: string): Promise<MasterList> {
+    requireRole(viewer, 'ADMIN');
+    const list = await this.deps.lists.list(em, viewer, listId);
+    if (!list.syncProvider) throw errors.conflict('This list has no sync provider to disconnect.');
+    const provider = list.syncProvider;
+    await em.transactional(async (tem) => {
+      // Taken with the row lock of the list, so a run cannot start between the check and the change.
+      await tem.execute(`SELECT 1 FROM master_list WHERE id = ? FOR UPDATE`, [list.id]);
+      const active = await tem.execute<Array<{ id: string }>>(`SELECT id FROM sync_run WHERE list_id = ? AND status IN ('QUEUED', 'RUNNING')`, [list.id]);
+      if (active.length > 0) throw errors.conflict(`A ${providerLabel(provider)} sync of this list is running; wait for it to finish, then disconnect.`);
+      const unlocked = await tem.execute<Array<{ key: string }>>(
+        `DELETE FROM field_mapping m USING list_field f WHERE m.field_id = f.id AND m.list_id = ? AND m.provider = ? RETURNING f.key`,
+        [list.id, provider],
+      );
+      await tem.execute(`UPDATE master_list SET sync_provider = NULL, updated_at = now() WHERE id = ?`, [list.id]);
+      this.deps.audit.record(tem, {
+        organizationId: viewer.organizationId,
+        listId: list.id,
+        entityType: 'master_list',
+        entityId: list.id,
+        action: 'sync.disconnected',
+        actor: viewer.actor,
+        changes: [
+          { field: 'syncProvider', before: provider, after: null },
+          { field: 'unlockedFields', before: unlocked.map((r) => r.key).sort(), after: [] },
+        ],
+      });
+    });
+    em.clear();
+    return this.deps.lists.list(em, viewer, list.id);
+  }
+}
