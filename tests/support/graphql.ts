@@ -14,6 +14,29 @@ export interface GraphQLResponse<T> {
   errors?: GraphQLErrorShape[];
 }
 
+// What internals look like in an error body: SQL statements, stack frames, driver details.
+const INTERNALS = [
+  /\bselect\b[\s\S]*\bfrom\b/i,
+  /\binsert into\b/i,
+  /\bupdate\s+"?\w+"?\s+set\b/i,
+  /\bdelete from\b/i,
+  /\n\s+at\s/,
+  /\bat \S+ \(?\S+\.(?:ts|js|mjs|cjs):\d+:\d+\)?/,
+  /stacktrace|exception|sqlState|routine|constraint \\?"/i,
+];
+
+/**
+ * Fails when GraphQL errors show internals. Every response of `GraphQLTestClient` passes through
+ * it, so each failing case of every test also checks that nothing leaks.
+ */
+export function assertNoInternals(errors: GraphQLErrorShape[] | undefined): void {
+  if (!errors?.length) return;
+  const text = JSON.stringify(errors);
+  for (const re of INTERNALS) {
+    if (re.test(text)) throw new Error(`GraphQL error shows internals (${re}): ${text}`);
+  }
+}
+
 /** A minimal GraphQL-over-HTTP client for tests: raw responses, or data that must have no errors. */
 export class GraphQLTestClient {
   constructor(
@@ -43,6 +66,7 @@ export class GraphQLTestClient {
       body: JSON.stringify({ query, variables }),
     });
     const body = (await res.json()) as { data?: T; errors?: GraphQLErrorShape[] };
+    assertNoInternals(body.errors);
     return { status: res.status, headers: res.headers, ...body };
   }
 

@@ -55,3 +55,46 @@ export async function setupOwner(
   );
   return server.client.as(data.setup.token);
 }
+
+/** Signs in with email and password through the API; returns a client with the session token. */
+export async function signIn(server: TestServer, email: string, password: string): Promise<GraphQLTestClient> {
+  const { login } = await server.client.ok<{ login: { token: string } }>(
+    `mutation SignIn($email: String!, $password: String!) { login(email: $email, password: $password) { token } }`,
+    { email, password },
+  );
+  return server.client.as(login.token);
+}
+
+/** Adds a member with `role` as `by`, then signs in as them. */
+export async function addMember(
+  server: TestServer,
+  by: GraphQLTestClient,
+  input: { email: string; role: 'OWNER' | 'ADMIN' | 'VIEWER'; name?: string; password?: string },
+): Promise<{ id: string; client: GraphQLTestClient }> {
+  const password = input.password ?? `${input.email} password`;
+  const { addMember: member } = await by.ok<{ addMember: { id: string } }>(
+    `mutation AddMember($i: AddMemberInput!) { addMember(input: $i) { id } }`,
+    { i: { email: input.email, name: input.name ?? input.email.split('@')[0], role: input.role, password } },
+  );
+  return { id: member.id, client: await signIn(server, input.email, password) };
+}
+
+/**
+ * A second organisation and its owner, inserted the way an operator would (the API creates only
+ * the first one, at setup); returns a client signed in as that owner through the API.
+ */
+export async function createSecondOrganisation(server: TestServer, name = 'Globex', email = 'hank@globex.test'): Promise<GraphQLTestClient> {
+  const { hashPassword } = await import('../../api/src/auth/password.js');
+  const { randomUUID } = await import('node:crypto');
+  const orgId = randomUUID();
+  const conn = server.app.orm.em.getConnection();
+  await conn.execute(`INSERT INTO organization (id, name) VALUES (?, ?)`, [orgId, name]);
+  await conn.execute(`INSERT INTO member (id, organization_id, email, name, role, password_hash) VALUES (?, ?, ?, ?, 'OWNER', ?)`, [
+    randomUUID(),
+    orgId,
+    email,
+    name,
+    await hashPassword(`${email} password`),
+  ]);
+  return signIn(server, email, `${email} password`);
+}

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
 import { AuditEntrySchema, type Actor, type AuditEntry, type FieldChange } from './audit-entry.entity.js';
-import { clampPageSize } from '../shared/pagination.js';
+import { clampPageSize, invalidCursor } from '../shared/pagination.js';
 
 export interface AuditRecord {
   organizationId: string;
@@ -58,7 +58,9 @@ export class AuditService {
       where.push('person_id = ?');
       params.push(scope.personId);
     }
-    if (after && /^\d+$/.test(after)) {
+    if (after) {
+      // Cursors are sequence numbers; anything else (or one beyond bigint) was not returned by us.
+      if (!/^\d{1,18}$/.test(after)) throw invalidCursor();
       where.push('seq < ?');
       params.push(after);
     }

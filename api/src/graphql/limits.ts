@@ -2,6 +2,7 @@ import {
   GraphQLError,
   Kind,
   type ASTVisitor,
+  type DocumentNode,
   type FragmentDefinitionNode,
   type SelectionSetNode,
   type ValidationContext,
@@ -63,24 +64,38 @@ const pageEstimator: ComplexityEstimator = ({ args, childComplexity }) => {
   return first === undefined ? undefined : 1 + first * Math.max(1, childComplexity);
 };
 
+/**
+ * The error for an operation whose estimated cost exceeds `max`, or null when it may run. Throws
+ * a GraphQLError when the variables do not fit the operation.
+ */
+export function costLimitError(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown>,
+  operationName: string | null | undefined,
+  max: number,
+): GraphQLError | null {
+  const cost = getComplexity({
+    schema,
+    operationName: operationName ?? undefined,
+    query: document,
+    variables,
+    estimators: [pageEstimator, simpleEstimator({ defaultComplexity: 1 })],
+  });
+  if (cost <= max) return null;
+  return new GraphQLError(`This operation would cost ${cost} points; the limit is ${max}. Ask for fewer rows or fields.`, {
+    extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } },
+  });
+}
+
 /** Refuses operations whose estimated cost exceeds `max` before they run. */
 export function costLimitPlugin(schema: GraphQLSchema, max: number): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
-          const cost = getComplexity({
-            schema,
-            operationName: request.operationName ?? undefined,
-            query: document,
-            variables: request.variables ?? {},
-            estimators: [pageEstimator, simpleEstimator({ defaultComplexity: 1 })],
-          });
-          if (cost > max) {
-            throw new GraphQLError(`This operation would cost ${cost} points; the limit is ${max}. Ask for fewer rows or fields.`, {
-              extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } },
-            });
-          }
+          const error = costLimitError(schema, document, request.variables ?? {}, request.operationName, max);
+          if (error) throw error;
         },
       };
     },

@@ -7,7 +7,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { specifiedRules, validate, type GraphQLSchema } from 'graphql';
+import { GraphQLError, parse, specifiedRules, validate, type GraphQLSchema } from 'graphql';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config.js';
 import type { Logger } from '../shared/logger.js';
@@ -17,7 +17,7 @@ import type { EventBus } from '../events/event-bus.js';
 import type { Context } from '../graphql/context.js';
 import { createLoaders } from '../graphql/loaders.js';
 import { createFormatError } from '../graphql/format-error.js';
-import { costLimitPlugin, depthLimit } from '../graphql/limits.js';
+import { costLimitError, costLimitPlugin, depthLimit } from '../graphql/limits.js';
 import { migrationsApplied } from '../db/orm.js';
 import { securityHeaders } from './security.js';
 import { clearedSessionCookie, sessionCookie, tokenFromRequest } from './session-cookie.js';
@@ -64,7 +64,22 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
   const wsCleanup = useServer(
     {
       schema,
-      validate: (s, document) => validate(s, document, [...specifiedRules, depthLimit(config.maxQueryDepth)]),
+      // Parsed and checked here, not by graphql-ws, so the depth and cost limits hold as over HTTP
+      // (graphql-ws runs queries and mutations too, not only subscriptions).
+      onSubscribe: (_ctx, _id, payload) => {
+        try {
+          const document = parse(payload.query);
+          const invalid = validate(schema, document, [...specifiedRules, depthLimit(config.maxQueryDepth)]);
+          if (invalid.length > 0) return [...invalid];
+          const variables = payload.variables ?? {};
+          const tooCostly = costLimitError(schema, document, variables, payload.operationName, config.maxQueryCost);
+          if (tooCostly) return [tooCostly];
+          return { schema, document, operationName: payload.operationName, variableValues: variables };
+        } catch (err) {
+          if (err instanceof GraphQLError) return [err];
+          throw err;
+        }
+      },
       // The same error mapping as HTTP: stable codes, no SQL or internals over the WebSocket.
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : result,

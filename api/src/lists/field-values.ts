@@ -5,7 +5,9 @@ export type FieldValue = string | number | boolean | null;
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE_RE = /^\+?[0-9 ().\-/]{3,30}(?:\s*(?:x|ext\.?)\s*\d{1,6})?$/i;
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})(?:T(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+// Decimal notation only: Number() would also read "0x10", "0b101" and "0o17" as numbers.
+const DECIMAL_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
 const TRUE = new Set(['true', 'yes', 'y', '1', 'on']);
 const FALSE = new Set(['false', 'no', 'n', '0', 'off']);
 const MAX_TEXT = 10_000;
@@ -58,7 +60,7 @@ export function normaliseValue(field: ListField, raw: unknown): FieldValue {
       return s;
     }
     case 'NUMBER': {
-      const n = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw.trim()) : NaN;
+      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && DECIMAL_RE.test(raw.trim()) ? Number(raw.trim()) : NaN;
       if (!Number.isFinite(n)) fail(field, raw);
       return n;
     }

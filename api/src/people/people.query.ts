@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { errors } from '../shared/errors.js';
-import { clampPageSize, decodeCursor, encodeCursor } from '../shared/pagination.js';
+import { clampPageSize, decodeCursor, encodeCursor, invalidCursor } from '../shared/pagination.js';
 import type { Person, PersonStatus, PersonValues } from './person.entity.js';
 
 export type StatusFilter = 'ACTIVE' | 'INACTIVE' | 'ALL';
@@ -48,14 +48,37 @@ function castFor(kind: SortKind): string {
   return kind === 'text' ? '?::text' : kind === 'timestamp' ? '?::timestamptz' : '?::jsonb';
 }
 
+const CURSOR_TIMESTAMP_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+/**
+ * A cursor's sort value as a query parameter of its sort's kind. A value of another kind (a
+ * tampered cursor, or one from another sort) is refused here rather than failing the SQL cast.
+ */
+function cursorParam(kind: SortKind, v: unknown): unknown {
+  if (kind === 'jsonb') return JSON.stringify(v);
+  if (typeof v !== 'string') throw invalidCursor();
+  // Microseconds are beyond Date; the round trip checks the rest is a real instant (no 30 February).
+  if (kind === 'timestamp') {
+    const at = new Date(v);
+    if (!CURSOR_TIMESTAMP_RE.test(v) || Number.isNaN(at.getTime()) || at.toISOString().slice(0, 23) !== v.slice(0, 23)) throw invalidCursor();
+  }
+  return v;
+}
+
 function likeEscape(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-/** A filter value as jsonb for ordered comparisons: numbers as numbers, anything else as a string. */
-function jsonbLiteral(value: string): string {
+/**
+ * An ordered comparison (GT, LT) of a jsonb value with a filter value: stored numbers compare
+ * numerically with a numeric filter value, stored text (dates included) as text. jsonb orders
+ * every string below every number, so comparing "205" with the number 150 would never hold.
+ */
+function orderedComparison(json: string, op: '>' | '<', value: string): { sql: string; params: unknown[] } {
   const n = Number(value);
-  return JSON.stringify(value.trim() !== '' && Number.isFinite(n) ? n : value);
+  const text = { sql: `(jsonb_typeof(${json}) = 'string' AND ${json} ${op} ?::jsonb)`, params: [JSON.stringify(value)] };
+  if (value.trim() === '' || !Number.isFinite(n)) return text;
+  return { sql: `(${text.sql} OR (jsonb_typeof(${json}) = 'number' AND ${json} ${op} ?::jsonb))`, params: [...text.params, JSON.stringify(n)] };
 }
 
 /** WHERE conditions shared by the page and the count. */
@@ -105,13 +128,12 @@ function conditions(query: PeopleQuery): { sql: string[]; params: unknown[] } {
         sql.push(`coalesce(${text}, '') <> ''`);
         break;
       case 'GT':
-        sql.push(`${json} > ?::jsonb`);
-        params.push(jsonbLiteral(v));
+      case 'LT': {
+        const c = orderedComparison(json, f.operator === 'GT' ? '>' : '<', v);
+        sql.push(c.sql);
+        params.push(...c.params);
         break;
-      case 'LT':
-        sql.push(`${json} < ?::jsonb`);
-        params.push(jsonbLiteral(v));
-        break;
+      }
     }
   }
   return { sql, params };
@@ -153,7 +175,7 @@ export async function queryPeople(
   if (query.after) {
     const cursor = decodeCursor(query.after);
     pageWhere.push(`(${expr}, p.id) ${desc ? '<' : '>'} (${castFor(kind)}, ?::uuid)`);
-    pageParams.push(kind === 'jsonb' ? JSON.stringify(cursor.v) : cursor.v, cursor.id);
+    pageParams.push(cursorParam(kind, cursor.v), cursor.id);
   }
   const dir = desc ? 'DESC' : 'ASC';
   // Timestamps travel in cursors as text with microseconds: a JS Date would drop them and let a
