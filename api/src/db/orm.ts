@@ -9,6 +9,7 @@ import { Migration20261123000000Foundation } from './migrations/Migration2026112
 import { Migration20261123010000EntraConnections } from './migrations/Migration20261123010000EntraConnections.js';
 import { EntraConnectionSchema } from '../sync/entra/entra-connection.entity.js';
 import { Migration20261123020000SyncRuns } from './migrations/Migration20261123020000SyncRuns.js';
+import { Migration20261123030000PeopleCountIndex } from './migrations/Migration20261123030000PeopleCountIndex.js';
 import type { Logger } from '../shared/logger.js';
 
 /** Every entity, listed explicitly: no folder discovery, so builds and tests see the same set. */
@@ -30,6 +31,7 @@ export const migrationsList = [
   { name: 'Migration20261123000000Foundation', class: Migration20261123000000Foundation },
   { name: 'Migration20261123010000EntraConnections', class: Migration20261123010000EntraConnections },
   { name: 'Migration20261123020000SyncRuns', class: Migration20261123020000SyncRuns },
+  { name: 'Migration20261123030000PeopleCountIndex', class: Migration20261123030000PeopleCountIndex },
 ];
 
 /** MikroORM options for a database URL. */
