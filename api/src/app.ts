@@ -20,6 +20,8 @@ import { EntraConnectionsService } from './sync/entra/entra-connections.service.
 import { SyncRunsService } from './sync/sync-runs.service.js';
 import { SyncRunner } from './sync/engine/runner.js';
 import { ListSyncService } from './sync/list-sync.service.js';
+import { EntraSyncService } from './sync/entra/entra-sync.service.js';
+import { SyncQueue } from './sync/sync-queue.js';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 
 /** Side effects a caller (a test) may replace. */
@@ -97,7 +99,23 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       if (created) logger.info({ email: config.adminEmail }, 'created the first organisation and its owner from ROLLCALL_ADMIN_EMAIL');
     }
 
-    const schema = await createSchema({ auth, throttle: new LoginThrottle(clock, config.loginFreeAttempts), lists, people, audit, entraConnections, syncRuns: new SyncRunsService(), syncRunner: new SyncRunner({ orm, clock, ids, logger }), listSync: new ListSyncService({ lists, audit }) });
+    const syncRunner = new SyncRunner({ orm, clock, ids, logger });
+    const queue = new SyncQueue({ databaseUrl, logger });
+    const entraSync = new EntraSyncService({
+      orm, clock, ids, logger, audit, lists, connections: entraConnections, runner: syncRunner, queue,
+      overrides: { graphBaseUrl: config.graphBaseUrl, authorityHost: config.entraAuthorityHost },
+    });
+    // Runs interrupted by a previous process are marked failed before new work starts.
+    await syncRunner.recoverInterrupted();
+    await queue.start(config.syncWorker ? (runId) => entraSync.runQueued(runId) : null);
+    cleanups.push(() => queue.stop());
+    const scheduler = setInterval(() => {
+      entraSync.tick().catch((err) => logger.error({ err }, 'scheduler tick failed'));
+    }, config.schedulerTickSeconds * 1000);
+    scheduler.unref();
+    cleanups.push(async () => clearInterval(scheduler));
+
+    const schema = await createSchema({ auth, throttle: new LoginThrottle(clock, config.loginFreeAttempts), lists, people, audit, entraConnections, entraSync, syncRuns: new SyncRunsService(), syncRunner, listSync: new ListSyncService({ lists, audit }) });
     const http = await createHttpServer({ config, logger, orm, schema, auth, lists, bus });
     await new Promise<void>((resolve, reject) => {
       http.server.once('error', reject);

@@ -39,6 +39,8 @@ describe('loadConfig', () => {
       previousSecretKeys: [],
       graphBaseUrl: undefined,
       entraAuthorityHost: undefined,
+      schedulerTickSeconds: 30,
+      syncWorker: true,
     });
   });
 

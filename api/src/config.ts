@@ -35,6 +35,10 @@ export interface Config {
   graphBaseUrl: string | undefined;
   /** Overrides the Microsoft identity platform authority host of every connection. */
   entraAuthorityHost: string | undefined;
+  /** How often each process looks for scheduled syncs that are due, in seconds. */
+  schedulerTickSeconds: number;
+  /** Whether this process takes sync jobs from the queue (every process may queue them). */
+  syncWorker: boolean;
 }
 
 /** Thrown at start-up with every configuration problem listed at once. */
@@ -135,6 +139,8 @@ export function loadConfig(env: Env = process.env): Config {
     previousSecretKeys,
     graphBaseUrl: url('ROLLCALL_GRAPH_BASE_URL'),
     entraAuthorityHost: url('ROLLCALL_ENTRA_AUTHORITY_HOST'),
+    schedulerTickSeconds: int('ROLLCALL_SCHEDULER_TICK_SECONDS', 30, 1, 3600),
+    syncWorker: bool('ROLLCALL_SYNC_WORKER', true),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { initOrm, migrate } from '../../api/src/db/orm.js';
 import { createLogger } from '../../api/src/shared/logger.js';
 import { databaseUrl, startPgServer } from './pg-server.js';
+import { simulatorCert, TEST_CERT_DIR } from './graph-sim/index.js';
 
 interface TestCluster {
   adminUrl: string;
@@ -32,6 +33,9 @@ async function start(): Promise<TestCluster> {
   await migrate(orm);
   await orm.close(true);
   process.env.ROLLCALL_TEST_PG_ADMIN_URL = adminUrl;
+  // Test workers are forked after this, so they trust the Graph simulator's certificate the
+  // standard way (Node reads NODE_EXTRA_CA_CERTS only when a process starts).
+  process.env.NODE_EXTRA_CA_CERTS = (await simulatorCert(TEST_CERT_DIR)).certFile;
   process.env.ROLLCALL_TEST_PG_TEMPLATE = template;
   return {
     adminUrl,

@@ -10,6 +10,7 @@ import { Migration20261123010000EntraConnections } from './migrations/Migration2
 import { EntraConnectionSchema } from '../sync/entra/entra-connection.entity.js';
 import { Migration20261123020000SyncRuns } from './migrations/Migration20261123020000SyncRuns.js';
 import { Migration20261123030000PeopleCountIndex } from './migrations/Migration20261123030000PeopleCountIndex.js';
+import { Migration20261123040000EntraListSync } from './migrations/Migration20261123040000EntraListSync.js';
 import type { Logger } from '../shared/logger.js';
 
 /** Every entity, listed explicitly: no folder discovery, so builds and tests see the same set. */
@@ -32,6 +33,7 @@ export const migrationsList = [
   { name: 'Migration20261123010000EntraConnections', class: Migration20261123010000EntraConnections },
   { name: 'Migration20261123020000SyncRuns', class: Migration20261123020000SyncRuns },
   { name: 'Migration20261123030000PeopleCountIndex', class: Migration20261123030000PeopleCountIndex },
+  { name: 'Migration20261123040000EntraListSync', class: Migration20261123040000EntraListSync },
 ];
 
 /** MikroORM options for a database URL. */

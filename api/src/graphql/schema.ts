@@ -7,6 +7,8 @@ import { PeopleResolver } from '../people/graphql/people.resolver.js';
 import { AuditResolver } from '../audit/graphql/audit.resolver.js';
 import { EntraResolver } from '../sync/entra/graphql/entra.resolver.js';
 import { SyncResolver } from '../sync/graphql/sync.resolver.js';
+import { EntraSyncResolver } from '../sync/entra/graphql/entra-sync.resolver.js';
+import type { EntraSyncService } from '../sync/entra/entra-sync.service.js';
 import type { SyncRunsService } from '../sync/sync-runs.service.js';
 import type { SyncRunner } from '../sync/engine/runner.js';
 import type { ListSyncService } from '../sync/list-sync.service.js';
@@ -25,12 +27,13 @@ export interface ResolverDeps {
   people: PeopleService;
   audit: AuditService;
   entraConnections: EntraConnectionsService;
+  entraSync: EntraSyncService;
   syncRuns: SyncRunsService;
   syncRunner: SyncRunner;
   listSync: ListSyncService;
 }
 
-const resolvers = [AuthResolver, ApiTokenResolver, ListsResolver, FieldResolverClass, PeopleResolver, AuditResolver, EntraResolver, SyncResolver] as const;
+const resolvers = [AuthResolver, ApiTokenResolver, ListsResolver, FieldResolverClass, PeopleResolver, AuditResolver, EntraResolver, EntraSyncResolver, SyncResolver] as const;
 
 /** Builds the executable schema with resolvers wired to the given services. */
 export async function createSchema(deps: ResolverDeps): Promise<GraphQLSchema> {
@@ -42,6 +45,7 @@ export async function createSchema(deps: ResolverDeps): Promise<GraphQLSchema> {
     [PeopleResolver, new PeopleResolver(deps.people, deps.audit)],
     [AuditResolver, new AuditResolver(deps.audit)],
     [EntraResolver, new EntraResolver(deps.entraConnections)],
+    [EntraSyncResolver, new EntraSyncResolver(deps.entraSync, deps.syncRuns)],
     [SyncResolver, new SyncResolver(deps.syncRuns, deps.syncRunner, deps.listSync)],
   ]);
   const schema = await buildSchema({

@@ -11,6 +11,10 @@ export interface MasterList {
   description: string | null;
   uidFieldId: string | null;
   syncProvider: string | null;
+  /** A sync run that would deactivate more than this share (%) of the active people halts for review. */
+  deactivationLimitPercent: number;
+  /** ... or more than this many people. */
+  deactivationLimitCount: number;
   archivedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
@@ -26,6 +30,8 @@ export const MasterListSchema = new EntitySchema<MasterList>({
     description: { type: 'text', nullable: true },
     uidFieldId: { type: 'uuid', nullable: true },
     syncProvider: { type: 'text', nullable: true },
+    deactivationLimitPercent: { type: 'integer', default: 20 },
+    deactivationLimitCount: { type: 'integer', default: 500 },
     archivedAt: { type: 'Date', nullable: true },
     createdAt: { type: 'Date', onCreate: () => new Date() },
     updatedAt: { type: 'Date', onCreate: () => new Date(), onUpdate: () => new Date() },

@@ -96,6 +96,8 @@ export class ListsService {
       description: input.description?.trim() || null,
       uidFieldId: null,
       syncProvider: null,
+      deactivationLimitPercent: 20,
+      deactivationLimitCount: 500,
       archivedAt: null,
       createdAt: now,
       updatedAt: now,

@@ -31,6 +31,8 @@ export class ListSyncService {
         [list.id, provider],
       );
       await tem.execute(`UPDATE master_list SET sync_provider = NULL, updated_at = now() WHERE id = ?`, [list.id]);
+      // The schedule and the delta state go with the connection to the provider.
+      await tem.execute(`DELETE FROM entra_list_sync WHERE list_id = ?`, [list.id]);
       this.deps.audit.record(tem, {
         organizationId: viewer.organizationId,
         listId: list.id,

@@ -49,13 +49,13 @@ export async function applyPlan(em: EntityManager, ctx: ApplyContext, plan: Plan
 
   for (const batch of chunks(plan.creates, batchSize)) {
     await em.transactional(async (tem) => {
-      const rows = JSON.stringify(batch.map((c) => ({ anchor: c.anchor, uid: c.uid, values: c.values })));
+      const rows = JSON.stringify(batch.map((c) => ({ anchor: c.anchor, uid: c.uid, values: c.values, status: c.status ?? 'ACTIVE' })));
       const created = await tem.execute<Array<{ id: string }>>(
-        `INSERT INTO person (id, organization_id, list_id, uid, status, "values", source, source_anchor, created_at, updated_at)
-         SELECT gen_random_uuid(), ?, ?, d.uid, 'ACTIVE', d."values", ?, d.anchor, ?, ?
-           FROM jsonb_to_recordset(?::jsonb) AS d(anchor text, uid text, "values" jsonb)
+        `INSERT INTO person (id, organization_id, list_id, uid, status, "values", source, source_anchor, created_at, updated_at, deactivated_at)
+         SELECT gen_random_uuid(), ?, ?, d.uid, d.status, d."values", ?, d.anchor, ?, ?, CASE WHEN d.status = 'INACTIVE' THEN ?::timestamptz END
+           FROM jsonb_to_recordset(?::jsonb) AS d(anchor text, uid text, "values" jsonb, status text)
          RETURNING id`,
-        [ctx.organizationId, ctx.listId, ctx.source, now, now, rows],
+        [ctx.organizationId, ctx.listId, ctx.source, now, now, now, rows],
       );
       await tem.execute(
         `INSERT INTO audit_entry (id, organization_id, list_id, person_id, entity_type, entity_id, action, actor_type, actor_id, actor_label, changes, at)

@@ -30,13 +30,16 @@ function transform(value: unknown, t: Transform): unknown {
 
 /** Reads an attribute by path: `onPremisesExtensionAttributes.extensionAttribute1` works. */
 function read(attributes: Record<string, unknown>, path: string): unknown {
-  if (path in attributes) return attributes[path];
   let cur: unknown = attributes;
-  for (const part of path.split('.')) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[part];
+  if (path in attributes) cur = attributes[path];
+  else {
+    for (const part of path.split('.')) {
+      if (cur === null || typeof cur !== 'object') return undefined;
+      cur = (cur as Record<string, unknown>)[part];
+    }
   }
-  return cur;
+  // A multi-valued attribute (businessPhones, otherMails) maps its first value.
+  return Array.isArray(cur) ? (cur[0] ?? null) : cur;
 }
 
 /**
@@ -51,6 +54,7 @@ export function mapRecord(
 ): { person: DesiredPerson } | { problem: PlanProblem } {
   const values: PersonValues = {};
   for (const rule of rules) {
+    if (record.partial && !present(record.attributes, rule.sourceAttribute)) continue;
     const field = fields.get(rule.fieldKey);
     if (!field) return { problem: { anchor: record.anchor, reason: `the mapping targets "${rule.fieldKey}", which the list no longer has` } };
     try {
@@ -60,5 +64,10 @@ export function mapRecord(
       throw err;
     }
   }
-  return { person: { anchor: record.anchor, values, active: record.active } };
+  return { person: { anchor: record.anchor, values, active: record.active, ...(record.partial ? { partial: true } : {}) } };
+}
+
+/** Whether a partial record says anything about the attribute (its top-level property is there). */
+function present(attributes: Record<string, unknown>, path: string): boolean {
+  return path in attributes || path.split('.')[0]! in attributes;
 }

@@ -32,6 +32,31 @@ describe('plan', () => {
     expect(planCounts(plan(current, desired, { ...opts, ...extra }))).toEqual(counts);
   });
 
+  it('a partial (delta) record changes only the fields it carries and keeps the status when it does not say', () => {
+    const current = [person('1', 'E1', {}, { department: 'Maths' })];
+    const partial: DesiredPerson = { anchor: 'obj-1', values: { department: 'Physics' }, active: null, partial: true };
+    const p = plan(current, [partial], { ...opts, mode: 'delta' });
+    expect(p.updates).toHaveLength(1);
+    expect(p.updates[0]!.changes).toEqual([{ field: 'department', before: 'Maths', after: 'Physics' }]);
+    expect(p.updates[0]!.values).toMatchObject({ employee_id: 'E1', email: 'e1@x.test', department: 'Physics' });
+    expect(p.deactivations).toEqual([]);
+    const disabled: DesiredPerson = { anchor: 'obj-1', values: {}, active: false, partial: true };
+    expect(planCounts(plan(current, [disabled], { ...opts, mode: 'delta' }))).toMatchObject({ deactivated: 1, updated: 0 });
+  });
+
+  it('creates disabled newcomers as inactive only when asked', () => {
+    const p = plan([], [want('obj-9', 'E9', {}, false)], { ...opts, createInactive: true });
+    expect(p.creates).toEqual([expect.objectContaining({ uid: 'E9', status: 'INACTIVE' })]);
+  });
+
+  it('maps the first value of a multi-valued attribute and skips absent attributes of partial records', () => {
+    const fields = new Map<string, ListField>([['phone', { key: 'phone', type: 'PHONE', label: 'Phone' } as ListField], ['department', { key: 'department', type: 'TEXT', label: 'Dept' } as ListField]]);
+    const rules = [{ sourceAttribute: 'businessPhones', fieldKey: 'phone', transform: 'DIRECT' as const }, { sourceAttribute: 'department', fieldKey: 'department', transform: 'DIRECT' as const }];
+    expect(mapRecord({ anchor: 'a', active: true, attributes: { businessPhones: ['+44 20 7946 0001', '+44 20 7946 0002'], department: 'Art' } }, rules, fields)).toMatchObject({ person: { values: { phone: '+44 20 7946 0001', department: 'Art' } } });
+    const partial = mapRecord({ anchor: 'a', active: null, partial: true, attributes: { department: 'Art' } }, rules, fields);
+    expect(partial).toEqual({ person: { anchor: 'a', active: null, partial: true, values: { department: 'Art' } } });
+  });
+
   it('matches by anchor first, so a changed UID updates instead of duplicating', () => {
     const p = plan([person('1', 'E1')], [want('obj-1', 'E100')], opts);
     expect(p.creates).toEqual([]);

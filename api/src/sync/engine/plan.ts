@@ -27,6 +27,7 @@ export function plan(current: readonly CurrentPerson[], desired: readonly Desire
     if (email && !byEmail.has(email)) byEmail.set(email, p);
   }
   const matched = new Set<string>();
+  const free = (p: CurrentPerson | undefined) => (p && !matched.has(p.id) ? p : undefined);
   const seenAnchors = new Set<string>();
   const claimedUids = new Map<string, string>();
 
@@ -36,7 +37,9 @@ export function plan(current: readonly CurrentPerson[], desired: readonly Desire
       continue;
     }
     seenAnchors.add(d.anchor);
-    const uidValue = d.values[opts.uidKey];
+    // A partial record without the UID attribute keeps the UID of the person its anchor names.
+    const anchored = d.partial && !(opts.uidKey in d.values) ? free(byAnchor.get(d.anchor)) : undefined;
+    const uidValue = anchored ? anchored.uid : d.values[opts.uidKey];
     const uid = uidValue === null || uidValue === undefined ? null : String(uidValue);
     if (!uid) {
       result.problems.push({ anchor: d.anchor, reason: `no value for the UID field "${opts.uidKey}"` });
@@ -49,13 +52,13 @@ export function plan(current: readonly CurrentPerson[], desired: readonly Desire
     }
     claimedUids.set(uid, d.anchor);
 
-    const free = (p: CurrentPerson | undefined) => (p && !matched.has(p.id) ? p : undefined);
     const email = opts.emailKey ? lower(d.values[opts.emailKey]) : null;
     const person = free(byAnchor.get(d.anchor)) ?? free(byUid.get(uid)) ?? (email ? free(byEmail.get(email)) : undefined);
 
     if (!person) {
-      // A disabled account that Rollcall never had is not worth a new inactive row.
-      if (d.active) result.creates.push({ anchor: d.anchor, uid, values: pick(d.values, opts.ownedKeys) });
+      // A disabled account Rollcall never had becomes a person only when the list asks for them.
+      if (d.active !== false) result.creates.push({ anchor: d.anchor, uid, values: pick(d.values, opts.ownedKeys), status: 'ACTIVE' });
+      else if (opts.createInactive) result.creates.push({ anchor: d.anchor, uid, values: pick(d.values, opts.ownedKeys), status: 'INACTIVE' });
       continue;
     }
     matched.add(person.id);
@@ -69,6 +72,7 @@ export function plan(current: readonly CurrentPerson[], desired: readonly Desire
     const changes: FieldChange[] = [];
     const values: PersonValues = { ...person.values };
     for (const key of opts.ownedKeys) {
+      if (d.partial && !(key in d.values)) continue;
       const after = d.values[key] ?? null;
       if (same(person.values[key], after)) continue;
       changes.push({ field: key, before: person.values[key] ?? null, after });
@@ -78,8 +82,8 @@ export function plan(current: readonly CurrentPerson[], desired: readonly Desire
     const reanchor = person.source !== opts.source || person.sourceAnchor !== d.anchor;
     if (changes.length > 0 || reanchor) result.updates.push({ personId: person.id, uid, anchor: d.anchor, changes, values, reanchor });
 
-    if (person.status === 'ACTIVE' && !d.active) result.deactivations.push({ personId: person.id, uid, reason: 'disabled_at_source' });
-    else if (person.status === 'INACTIVE' && d.active) result.reactivations.push({ personId: person.id, uid, reason: 'back_in_scope' });
+    if (person.status === 'ACTIVE' && d.active === false) result.deactivations.push({ personId: person.id, uid, reason: 'disabled_at_source' });
+    else if (person.status === 'INACTIVE' && d.active === true) result.reactivations.push({ personId: person.id, uid, reason: 'back_in_scope' });
     else if (changes.length === 0 && !reanchor) result.unchanged += 1;
   }
 

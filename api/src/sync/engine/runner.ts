@@ -19,6 +19,15 @@ export interface Source {
   pages(): AsyncIterable<SourceRecord[]>;
   /** Delta runs: anchors that left the scope, known once every page has been read. */
   removedAnchors?(): readonly string[];
+  /**
+   * How the pages turned out to be read, known once every page has been read: a delta source
+   * may fall back to a full read (its state expired), and then missing people are out of scope.
+   */
+  effectiveMode?(): 'full' | 'delta';
+  /** Why the run did not go as asked (e.g. a delta run became a full read), for the run record. */
+  note?(): string | null;
+  /** Called once the run's changes are written: the source may store where to continue from. */
+  committed?(): Promise<void>;
 }
 
 export type RunMode = 'FULL' | 'DELTA' | 'DRY_RUN';
@@ -32,6 +41,8 @@ export interface RunRequest {
   mode: RunMode;
   actor: Actor;
   threshold?: DeactivationThreshold;
+  /** Create people for disabled accounts (as inactive) rather than leave them out. */
+  createInactive?: boolean;
 }
 
 export interface RunCounts {
@@ -56,6 +67,8 @@ export interface RunOutcome {
 const HEARTBEAT_MS = 1_000;
 /** A running run whose heartbeat is older than this belonged to a process that stopped. */
 export const STALE_AFTER_MS = 30_000;
+/** A queued run no worker has taken after this long is given up (workers poll every second or so). */
+export const QUEUED_STALE_AFTER_MS = 15 * 60_000;
 const KEEP_ERRORS = 200;
 
 /**
@@ -67,22 +80,57 @@ const KEEP_ERRORS = 200;
 export class SyncRunner {
   constructor(private readonly deps: { orm: MikroORM; clock: Clock; ids: IdGenerator; logger: Logger }) {}
 
-  async run(req: RunRequest): Promise<RunOutcome> {
+  /**
+   * Records a run as QUEUED (it becomes RUNNING when a worker takes it). Refused with CONFLICT
+   * when the list already has a queued or running run, in any process.
+   */
+  async enqueue(req: Omit<RunRequest, 'source'> & { sourceName: string }): Promise<string> {
     const em = this.deps.orm.em.fork();
     await this.recoverInterrupted(em);
     const runId = this.deps.ids.uuid();
     const now = this.deps.clock.now();
+    await this.insertRun(em, runId, { ...req, source: { name: req.sourceName } }, 'QUEUED', now);
+    await this.announce(em, runId, req);
+    return runId;
+  }
+
+  private async insertRun(em: EntityManager, runId: string, req: Pick<RunRequest, 'organizationId' | 'listId' | 'trigger' | 'mode' | 'actor'> & { source: { name: string } }, status: 'QUEUED' | 'RUNNING', now: Date): Promise<void> {
     try {
       await em.execute(
         `INSERT INTO sync_run (id, organization_id, list_id, source, trigger, mode, status, phase, started_by, created_at, started_at, heartbeat_at)
-         VALUES (?, ?, ?, ?, ?, ?, 'RUNNING', 'READING', ?, ?, ?, ?)`,
-        [runId, req.organizationId, req.listId, req.source.name, req.trigger, req.mode, req.actor.label, now, now, now],
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [runId, req.organizationId, req.listId, req.source.name, req.trigger, req.mode, status, status === 'QUEUED' ? 'QUEUED' : 'READING', req.actor.label, now, status === 'QUEUED' ? null : now, now],
       );
     } catch (err) {
       if (isUniqueViolation(err, 'sync_run_one_active')) {
         throw errors.conflict('A sync of this list is already in progress; wait for it to finish or cancel it.', { listId: req.listId });
       }
       throw err;
+    }
+  }
+
+  /**
+   * Runs a source into a list: a new run, or (with `runId`) one `enqueue` recorded. A queued run
+   * that was cancelled meanwhile is not started (null).
+   */
+  async run(req: RunRequest): Promise<RunOutcome>;
+  async run(req: RunRequest, queuedRunId: string): Promise<RunOutcome | null>;
+  async run(req: RunRequest, queuedRunId?: string): Promise<RunOutcome | null> {
+    const em = this.deps.orm.em.fork();
+    await this.recoverInterrupted(em);
+    const now = this.deps.clock.now();
+    let runId: string;
+    if (queuedRunId) {
+      const started = await em.execute(
+        `UPDATE sync_run SET status = 'RUNNING', phase = 'READING', started_at = ?, heartbeat_at = ? WHERE id = ? AND status = 'QUEUED'`,
+        [now, now, queuedRunId],
+        'run',
+      );
+      if (((started as { affectedRows?: number }).affectedRows ?? 0) === 0) return null;
+      runId = queuedRunId;
+    } else {
+      runId = this.deps.ids.uuid();
+      await this.insertRun(em, runId, req, 'RUNNING', now);
     }
     const counts: RunCounts = { seen: 0, created: 0, updated: 0, deactivated: 0, reactivated: 0, unchanged: 0, errors: 0 };
     // The heartbeat says "still alive" through long phases and announces the counts so far, on
@@ -144,7 +192,8 @@ export class SyncRunner {
 
     await this.progress(em, runId, 'PLANNING', counts);
     const current = await loadCurrent(em, list.id);
-    const full = req.mode !== 'DELTA';
+    const full = (req.source.effectiveMode?.() ?? (req.mode === 'DELTA' ? 'delta' : 'full')) === 'full';
+    const note = req.source.note?.() ?? null;
     const plan = makePlan(current, desired, {
       source: req.source.name,
       uidKey: uidField.key,
@@ -153,17 +202,19 @@ export class SyncRunner {
       mode: full ? 'full' : 'delta',
       removedAnchors: full ? [] : (req.source.removedAnchors?.() ?? []),
       skippedAnchors: problems.map((x) => x.anchor),
+      createInactive: req.createInactive ?? false,
     });
     plan.problems.unshift(...problems);
     const planned = planCounts(plan);
     Object.assign(counts, { ...planned, seen: counts.seen });
 
     if (req.mode === 'DRY_RUN') {
-      await this.finish(em, runId, 'SUCCEEDED', counts, 'dry run: nothing was written', plan.problems, plan);
-      return { runId, status: 'SUCCEEDED', counts, reason: 'dry run: nothing was written', problems: plan.problems };
+      const reason = note ? `dry run: nothing was written; ${note}` : 'dry run: nothing was written';
+      await this.finish(em, runId, 'SUCCEEDED', counts, reason, plan.problems, plan);
+      return { runId, status: 'SUCCEEDED', counts, reason, problems: plan.problems };
     }
     const active = current.filter((p) => p.status === 'ACTIVE').length;
-    const verdict = checkSafety(plan, active, counts.seen, full ? 'full' : 'delta', req.threshold ?? DEFAULT_THRESHOLD);
+    const verdict = checkSafety(plan, active, counts.seen, full ? 'full' : 'delta', req.threshold ?? { percent: list.deactivationLimitPercent ?? DEFAULT_THRESHOLD.percent, absolute: list.deactivationLimitCount ?? DEFAULT_THRESHOLD.absolute });
     if (verdict.halt) {
       await this.finish(em, runId, 'HALTED', counts, verdict.reason, plan.problems, plan);
       return { runId, status: 'HALTED', counts, reason: verdict.reason, problems: plan.problems };
@@ -172,8 +223,9 @@ export class SyncRunner {
     await this.progress(em, runId, 'APPLYING', counts);
     const written = await applyPlan(em, { organizationId: req.organizationId, listId: list.id, source: req.source.name, actor: req.actor }, plan, this.deps.clock);
     Object.assign(counts, written);
-    await this.finish(em, runId, 'SUCCEEDED', counts, null, plan.problems);
-    return { runId, status: 'SUCCEEDED', counts, reason: null, problems: plan.problems };
+    await req.source.committed?.();
+    await this.finish(em, runId, 'SUCCEEDED', counts, note, plan.problems);
+    return { runId, status: 'SUCCEEDED', counts, reason: note, problems: plan.problems };
   }
 
   /**
@@ -215,25 +267,29 @@ export class SyncRunner {
     }
   }
 
-  /** Cancels a halted run: its plan is discarded and nothing is written. */
+  /** Cancels a halted run (its plan is discarded) or a queued one (it never starts): nothing is written. */
   async cancel(organizationId: string, runId: string, actor: Actor): Promise<void> {
     const em = this.deps.orm.em.fork();
-    const res = await em.execute(
-      `UPDATE sync_run SET status = 'CANCELLED', phase = 'DONE', reason = ?, finished_at = ?
-        WHERE id = ? AND organization_id = ? AND status = 'HALTED'`,
+    const rows = await em.execute<Array<{ list_id: string }>>(
+      `UPDATE sync_run SET status = 'CANCELLED', phase = 'DONE', reason = ?, finished_at = ?, held_plan = NULL
+        WHERE id = ? AND organization_id = ? AND status IN ('HALTED', 'QUEUED') RETURNING list_id`,
       [`cancelled by ${actor.label}`, this.deps.clock.now(), runId, organizationId],
-      'run',
     );
-    if (((res as { affectedRows?: number }).affectedRows ?? 0) === 0) throw errors.conflict('Only a halted run can be cancelled; this one is not halted (or does not exist).', { runId });
+    if (!rows[0]) throw errors.conflict('Only a halted or queued run can be cancelled; this one is running or finished (or does not exist).', { runId });
+    await this.announce(em, runId, { organizationId, listId: rows[0].list_id });
   }
 
-  /** Marks runs whose process stopped (stale heartbeat) as failed, so the list can sync again. */
+  /**
+   * Marks runs whose process stopped (stale heartbeat) as failed, so the list can sync again. A
+   * queued run waits for a worker, so it counts as lost only after QUEUED_STALE_AFTER_MS.
+   */
   async recoverInterrupted(em: EntityManager = this.deps.orm.em.fork()): Promise<number> {
-    const cutoff = new Date(this.deps.clock.now().getTime() - STALE_AFTER_MS);
+    const now = this.deps.clock.now().getTime();
     const res = await em.execute(
-      `UPDATE sync_run SET status = 'FAILED', phase = 'DONE', reason = 'interrupted: the process running it stopped', finished_at = ?
-        WHERE status IN ('QUEUED', 'RUNNING') AND heartbeat_at < ?`,
-      [this.deps.clock.now(), cutoff],
+      `UPDATE sync_run SET status = 'FAILED', phase = 'DONE', finished_at = ?,
+              reason = CASE status WHEN 'RUNNING' THEN 'interrupted: the process running it stopped' ELSE 'no worker took the queued run' END
+        WHERE (status = 'RUNNING' AND heartbeat_at < ?) OR (status = 'QUEUED' AND heartbeat_at < ?)`,
+      [this.deps.clock.now(), new Date(now - STALE_AFTER_MS), new Date(now - QUEUED_STALE_AFTER_MS)],
       'run',
     );
     return (res as { affectedRows?: number }).affectedRows ?? 0;

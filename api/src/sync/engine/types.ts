@@ -6,15 +6,25 @@ export interface SourceRecord {
   /** How the source recognises the person: directory object id, SCIM id, CSV row UID. */
   anchor: string;
   attributes: Record<string, unknown>;
-  /** False for disabled or deleted accounts: the person becomes inactive. */
-  active: boolean;
+  /**
+   * False for disabled or deleted accounts: the person becomes inactive. Null when a partial
+   * record does not say (the status stays as it is).
+   */
+  active: boolean | null;
+  /**
+   * A delta record carries only the attributes that changed: mapped fields whose attribute is
+   * absent keep their stored values instead of being cleared.
+   */
+  partial?: boolean;
 }
 
 /** A source record after the list's mapping: normalised values of the fields the source owns. */
 export interface DesiredPerson {
   anchor: string;
+  /** For a partial record, only the fields it says something about. */
   values: PersonValues;
-  active: boolean;
+  active: boolean | null;
+  partial?: boolean;
 }
 
 /** A person as stored, as far as planning needs it. */
@@ -47,12 +57,16 @@ export interface PlanOptions {
    * still in scope and must never be deactivated because of a bad value.
    */
   skippedAnchors?: readonly string[];
+  /** Create people for disabled accounts too (as INACTIVE); by default they are not created. */
+  createInactive?: boolean;
 }
 
 export interface PlannedCreate {
   anchor: string;
   uid: string;
   values: PersonValues;
+  /** Absent means ACTIVE (plans held before this field existed). */
+  status?: 'ACTIVE' | 'INACTIVE';
 }
 
 export interface PlannedUpdate {

@@ -98,6 +98,13 @@ export class EntraConnectionsService {
   async remove(em: EntityManager, viewer: Viewer, id: string): Promise<void> {
     requireRole(viewer, 'ADMIN');
     const c = await this.get(em, viewer, id);
+    const users = await em.execute<Array<{ name: string }>>(
+      `SELECT l.name FROM entra_list_sync s JOIN master_list l ON l.id = s.list_id WHERE s.connection_id = ? ORDER BY l.name`,
+      [c.id],
+    );
+    if (users.length > 0) {
+      throw errors.conflict(`This connection syncs ${users.map((u) => `"${u.name}"`).join(', ')}; disconnect ${users.length === 1 ? 'that list' : 'those lists'} (Sync tab) before removing it.`, { lists: users.map((u) => u.name) });
+    }
     this.record(em, viewer, c.id, 'entra_connection.removed', [{ field: 'name', before: c.name, after: null }]);
     em.remove(c);
     await em.flush();

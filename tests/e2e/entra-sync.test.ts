@@ -1,0 +1,295 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGraphSimulator } from '../support/graph-sim/index.js';
+import { setupOwner, startServer, addMember, type TestServer } from '../support/server.js';
+import type { GraphQLTestClient } from '../support/graphql.js';
+import { configure, createConnection, createStaffList, people, syncAndWait, waitForRun } from '../support/entra.js';
+
+type Sim = Awaited<ReturnType<typeof startGraphSimulator>>;
+
+describe('Entra ID sync through GraphQL against the Graph simulator', () => {
+  let sim: Sim;
+  let server: TestServer;
+  let owner: GraphQLTestClient;
+  let connectionId: string;
+
+  beforeAll(async () => {
+    sim = await startGraphSimulator();
+    server = await startServer({ ...sim.env });
+    owner = await setupOwner(server);
+    connectionId = await createConnection(owner, sim);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await sim?.sim.stop();
+  });
+
+  describe('testEntraConnection', () => {
+    const TEST = `mutation($id: ID!) { testEntraConnection(id: $id) { ok problem message userCount groupCount connection { lastTestOk lastTestMessage lastTestedAt } } }`;
+    type Result = { testEntraConnection: { ok: boolean; problem: string | null; message: string; userCount: number | null; groupCount: number | null; connection: { lastTestOk: boolean; lastTestMessage: string; lastTestedAt: string } } };
+
+    it('counts users and groups through a real token and records the outcome', async () => {
+      sim.directory.seedUsers(3);
+      sim.directory.addGroup('Teachers');
+      const { testEntraConnection: t } = await owner.ok<Result>(TEST, { id: connectionId });
+      expect(t).toMatchObject({ ok: true, problem: null, userCount: 3, groupCount: 1 });
+      expect(t.message).toMatch(/3 users and 1 groups/);
+      expect(t.connection.lastTestOk).toBe(true);
+      expect(sim.sim.count('POST /token')).toBeGreaterThanOrEqual(1);
+    });
+
+    it.each([
+      ['tenantId', '0b0e6d1c-1111-4222-8333-944445555666', 'TENANT', /tenant ID was not found/],
+      ['clientId', '7d7e0f4a-2222-4333-8444-a55556666777', 'CLIENT_ID', /client ID is not an application/],
+      ['clientSecret', 'wrong~secret~value', 'SECRET', /client secret is wrong/],
+    ])('names the wrong %s', async (field, value, problem, message) => {
+      const id = await createConnection(owner, { ...sim, connectionInput: { ...sim.connectionInput, [field]: value } } as Sim, `Bad ${field}`);
+      const { testEntraConnection: t } = await owner.ok<Result>(TEST, { id });
+      expect(t.ok).toBe(false);
+      expect(t.problem).toBe(problem);
+      expect(t.message).toMatch(message);
+      expect(t.connection.lastTestOk).toBe(false);
+      expect(JSON.stringify(t)).not.toContain(sim.app.secret);
+    });
+
+    it('names the missing permission', async () => {
+      const limited = sim.directory.registerApp(['User.Read.All']);
+      const id = await createConnection(owner, { ...sim, connectionInput: { ...sim.connectionInput, clientId: limited.clientId, clientSecret: limited.secret } } as Sim, 'No groups');
+      const { testEntraConnection: t } = await owner.ok<Result>(TEST, { id });
+      expect(t).toMatchObject({ ok: false, problem: 'PERMISSION' });
+      expect(t.message).toMatch(/GroupMember\.Read\.All/);
+    });
+
+    it('is for administrators only', async () => {
+      const viewer = await addMember(server, owner, { email: 'vic@acme.test', role: 'VIEWER' });
+      expect(await viewer.client.errorCode(TEST, { id: connectionId })).toBe('FORBIDDEN');
+    });
+  });
+
+  describe('a list synced from all users', () => {
+    let listId: string;
+    let ids: string[];
+
+    beforeAll(async () => {
+      ids = sim.directory.seedUsers(2100);
+      listId = await createStaffList(owner, 'All staff');
+    });
+
+    it('offers the catalogue by category with samples and suggestions', async () => {
+      sim.directory.registerExtension('studentHouse');
+      const { entraSourceFields } = await owner.ok<{ entraSourceFields: Array<{ attribute: string; category: string; samples: string[]; suggestedFieldKey: string | null }> }>(
+        `query($c: ID!, $l: ID!) { entraSourceFields(connectionId: $c, listId: $l) { attribute category samples suggestedFieldKey suggestedType mappedFieldKey } }`,
+        { c: connectionId, l: listId },
+      );
+      const by = new Map(entraSourceFields.map((f) => [f.attribute, f]));
+      expect(by.get('mail')).toMatchObject({ category: 'CONTACT', suggestedFieldKey: 'email' });
+      expect(by.get('employeeId')).toMatchObject({ category: 'IDENTITY', suggestedFieldKey: 'employee_id' });
+      expect(by.get('employeeId')!.samples.length).toBeGreaterThan(0);
+      expect(by.get('onPremisesExtensionAttributes.extensionAttribute1')).toMatchObject({ category: 'ON_PREMISES' });
+      expect(by.get('onPremisesExtensionAttributes.extensionAttribute1')!.samples[0]).toMatch(/^Badge-/);
+      expect([...by.keys()].some((a) => /^extension_[0-9a-f]{32}_studentHouse$/.test(a))).toBe(true);
+      expect(new Set(entraSourceFields.map((f) => f.category))).toEqual(new Set(['IDENTITY', 'CONTACT', 'ORGANIZATION', 'ACCOUNT', 'ON_PREMISES', 'EXTENSION']));
+    });
+
+    it('configures the list: mappings lock fields, target fields are created, the UID is required to be mapped', async () => {
+      expect(await owner.errorCode(`mutation($i: ConfigureEntraSyncInput!) { configureEntraSync(input: $i) { listId } }`, {
+        i: { listId, connectionId, scope: { kind: 'ALL_USERS' }, uidFieldKey: 'badge_note', mappings: [{ sourceAttribute: 'mail', fieldKey: 'email' }] },
+      })).toBe('BAD_USER_INPUT');
+      const status = await configure(owner, { listId, connectionId });
+      expect(status).toMatchObject({ provider: 'entra', scope: { kind: 'ALL_USERS', enabledOnly: true }, intervalMinutes: null });
+      expect((status.mappings as Array<{ field: { key: string } }>).map((m) => m.field.key)).toEqual(['employee_id', 'email', 'given_name', 'surname', 'department']);
+      const { masterList } = await owner.ok<{ masterList: { fields: Array<{ key: string; locked: boolean }> } }>(`query($l: ID!) { masterList(id: $l) { fields { key locked } } }`, { l: listId });
+      expect(Object.fromEntries(masterList.fields.map((f) => [f.key, f.locked]))).toEqual({ employee_id: true, email: true, badge_note: false, given_name: true, surname: true, department: true });
+    });
+
+    it('runs a full read in ceil(N/999) pages of the mapped properties only, after taking the delta token', async () => {
+      sim.sim.resetCounts();
+      const n = sim.directory.userCount;
+      const run = await syncAndWait(owner, listId, 'DELTA');
+      expect(run).toMatchObject({ status: 'SUCCEEDED', mode: 'DELTA', trigger: 'MANUAL' });
+      expect(run.reason).toMatch(/first run of a list is a full read/);
+      expect(run.counts).toMatchObject({ seen: n, created: n, updated: 0, deactivated: 0, errors: 0 });
+      expect(sim.sim.count('GET /users')).toBe(Math.ceil(n / 999));
+      expect(sim.sim.count('GET /users/delta')).toBe(1);
+      const userPages = sim.sim.log.filter((l) => l.route === 'GET /users');
+      expect(decodeURIComponent(userPages[0]!.url)).toContain('$select=accountEnabled,department,employeeId,givenName,id,mail,surname');
+      expect(decodeURIComponent(sim.sim.log.find((l) => l.route === 'GET /users/delta')!.url)).toContain('$deltatoken=latest');
+      const all = await people(owner, listId);
+      expect(all.size).toBe(n);
+      const u0 = sim.directory.user(ids[0]!)!;
+      expect(all.get(String(u0.employeeId))!.values).toMatchObject({ email: String(u0.mail).toLowerCase(), given_name: u0.givenName, department: u0.department });
+    });
+
+    it('writes nothing when nothing changed (delta and full)', async () => {
+      const delta = await syncAndWait(owner, listId, 'DELTA');
+      expect(delta.counts).toMatchObject({ seen: 0, created: 0, updated: 0, deactivated: 0 });
+      const n = sim.directory.userCount;
+      const full = await syncAndWait(owner, listId, 'FULL');
+      expect(full.counts).toMatchObject({ seen: n, created: 0, updated: 0, deactivated: 0, reactivated: 0, unchanged: n });
+      // No write, audit entry or event for an unchanged person.
+      const [row] = await server.app.orm.em.getConnection().execute<Array<{ audits: string }>>(
+        `SELECT count(*)::text AS audits FROM audit_entry WHERE list_id = ? AND at > now() - interval '1 minute' AND entity_type = 'person' AND action <> 'person.created'`,
+        [listId],
+      );
+      expect(row!.audits).toBe('0');
+    });
+
+    it('delta: applies adds, changes, disables and deletes; local-only fields stay', async () => {
+      const d = sim.directory;
+      const u1 = d.user(ids[1]!)!;
+      d.updateUser(ids[1]!, { department: 'Astronomy' });
+      d.updateUser(ids[2]!, { accountEnabled: false });
+      d.deleteUser(ids[3]!);
+      const added = d.addUser({ ...d.user(ids[0]!)!, id: undefined as unknown as string, employeeId: 'NEW-1', mail: 'New.Person@contoso.onmicrosoft.com' });
+      d.updateUser(ids[4]!, { mail: 'Renamed@Contoso.onmicrosoft.com' });
+      sim.sim.resetCounts();
+      const run = await syncAndWait(owner, listId, 'DELTA');
+      expect(run.status).toBe('SUCCEEDED');
+      expect(run.counts).toMatchObject({ created: 1, updated: 2, deactivated: 2, errors: 0 });
+      expect(sim.sim.count('GET /users')).toBe(0);
+      const all = await people(owner, listId);
+      expect(all.get(String(u1.employeeId))!.values.department).toBe('Astronomy');
+      // A partial delta record (only department changed) keeps the other values.
+      expect(all.get(String(u1.employeeId))!.values.email).toBe(String(u1.mail).toLowerCase());
+      expect(all.get(String(d.user(ids[2]!)!.employeeId))!.status).toBe('INACTIVE');
+      expect([...all.values()].filter((p) => p.status === 'INACTIVE')).toHaveLength(2);
+      expect(all.get('NEW-1')).toMatchObject({ status: 'ACTIVE', values: { email: 'new.person@contoso.onmicrosoft.com' } });
+      expect(all.get(String(d.user(ids[4]!)!.employeeId))!.values.email).toBe('renamed@contoso.onmicrosoft.com');
+      expect(added.id).toBeTruthy();
+      // Re-enabled accounts come back.
+      d.updateUser(ids[2]!, { accountEnabled: true });
+      const back = await syncAndWait(owner, listId, 'DELTA');
+      expect(back.counts).toMatchObject({ reactivated: 1, deactivated: 0, created: 0 });
+    });
+
+    it('falls back to a full read when Graph says the delta state is gone', async () => {
+      sim.directory.expireDeltaTokens();
+      sim.directory.updateUser(ids[5]!, { jobTitle: 'ignored', department: 'Geology' });
+      sim.sim.resetCounts();
+      const run = await syncAndWait(owner, listId, 'DELTA');
+      expect(run.status).toBe('SUCCEEDED');
+      expect(run.reason).toMatch(/delta state/);
+      expect(run.counts.updated).toBe(1);
+      expect(sim.sim.count('GET /users')).toBe(Math.ceil(sim.directory.userCount / 999));
+      const next = await syncAndWait(owner, listId, 'DELTA');
+      expect(next).toMatchObject({ status: 'SUCCEEDED', reason: null });
+    });
+
+    it('rides out a 429 storm and a dropped connection, honouring Retry-After', async () => {
+      sim.directory.updateUser(ids[6]!, { department: 'Music' });
+      sim.sim.faults.push({ status: 429, retryAfterSeconds: 1, times: 3 }, { status: 'reset', times: 1 }, { status: 503, retryAfterSeconds: 0, times: 1 });
+      sim.sim.resetCounts();
+      const started = Date.now();
+      const run = await syncAndWait(owner, listId, 'FULL');
+      expect(run.status).toBe('SUCCEEDED');
+      expect(run.counts.updated).toBe(1);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(3000);
+      expect(sim.sim.log.filter((l) => l.status === 429)).toHaveLength(3);
+      expect(sim.sim.log.filter((l) => l.status === 'reset')).toHaveLength(1);
+    });
+
+    it('halts a run that would deactivate too many, keeps its plan, and applies it on approval', async () => {
+      const victims = ids.slice(100, 600);
+      for (const id of victims) sim.directory.deleteUser(id);
+      const run = await syncAndWait(owner, listId, 'DELTA');
+      expect(run.status).toBe('HALTED');
+      expect(run.reason).toMatch(/500 people would be deactivated|more than the limit/);
+      expect([...(await people(owner, listId)).values()].filter((p) => p.status === 'INACTIVE')).toHaveLength(1);
+      const { syncRun } = await owner.ok<{ syncRun: { preview: { deactivations: Array<{ uid: string; reason: string }> } } }>(
+        `query($id: ID!) { syncRun(id: $id) { preview(first: 5) { deactivations { uid reason } } } }`,
+        { id: run.id },
+      );
+      expect(syncRun.preview.deactivations).toHaveLength(5);
+      expect(syncRun.preview.deactivations[0]!.reason).toBe('removed_from_scope');
+      const { approveSyncRun } = await owner.ok<{ approveSyncRun: { status: string; counts: { deactivated: number } } }>(`mutation($id: ID!) { approveSyncRun(id: $id) { status counts { deactivated } } }`, { id: run.id });
+      expect(approveSyncRun).toMatchObject({ status: 'SUCCEEDED', counts: { deactivated: 500 } });
+      // The delta link was not advanced by the halted run; the next delta re-reads and finds nothing new to do.
+      const after = await syncAndWait(owner, listId, 'DELTA');
+      expect(after.counts).toMatchObject({ created: 0, updated: 0, deactivated: 0 });
+    });
+
+    it('refuses a second run while one is queued or running', async () => {
+      const first = await owner.ok<{ syncNow: { id: string } }>(`mutation($l: ID!) { syncNow(listId: $l, mode: FULL) { id } }`, { l: listId });
+      const second = await owner.request(`mutation($l: ID!) { syncNow(listId: $l, mode: FULL) { id } }`, { l: listId });
+      expect(second.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+      expect(second.errors?.[0]?.message).toMatch(/already in progress/);
+      await waitForRun(owner, first.syncNow.id);
+    });
+
+    it('a dry run shows the plan and writes nothing', async () => {
+      sim.directory.updateUser(ids[7]!, { department: 'Drama' });
+      const run = await syncAndWait(owner, listId, 'DRY_RUN');
+      expect(run.counts.updated).toBe(1);
+      const all = await people(owner, listId);
+      expect(all.get(String(sim.directory.user(ids[7]!)!.employeeId))!.values.department).not.toBe('Drama');
+    });
+  });
+
+  describe('a list synced from one group, nested groups included', () => {
+    let listId: string;
+    let staff: string[];
+    let nestedGroup: string;
+    let group: string;
+    let outsider: string;
+
+    beforeAll(async () => {
+      staff = sim.directory.seedUsers(30, (i, u) => {
+        u.employeeId = `G${i}`;
+      });
+      outsider = sim.directory.seedUsers(1, (_, u) => {
+        u.employeeId = 'OUT-1';
+      })[0]!;
+      nestedGroup = sim.directory.addGroup('Science teachers', staff.slice(20));
+      group = sim.directory.addGroup('All teachers', [...staff.slice(0, 20), nestedGroup]);
+      listId = await createStaffList(owner, 'Teachers');
+    });
+
+    it('finds groups by name with transitive member counts', async () => {
+      const { entraGroups } = await owner.ok<{ entraGroups: Array<{ id: string; displayName: string; memberCount: number }> }>(
+        `query($c: ID!, $s: String) { entraGroups(connectionId: $c, search: $s) { id displayName memberCount } }`,
+        { c: connectionId, s: 'teach' },
+      );
+      // "Teachers" (empty) was made by the connection test above.
+      expect(entraGroups.map((g) => [g.displayName, g.memberCount])).toEqual([['All teachers', 30], ['Science teachers', 10], ['Teachers', 0]]);
+    });
+
+    it('syncs transitive members and follows group moves in delta runs', async () => {
+      const status = await configure(owner, { listId, connectionId, scope: { kind: 'GROUP', groupId: group } });
+      expect(status.scope).toMatchObject({ kind: 'GROUP', groupId: group, groupName: 'All teachers' });
+      const first = await syncAndWait(owner, listId);
+      expect(first.counts).toMatchObject({ created: 30, seen: 30 });
+      sim.directory.removeMember(nestedGroup, staff[25]!);
+      sim.directory.addMember(group, outsider);
+      sim.directory.updateUser(staff[0]!, { department: 'Physics' });
+      const delta = await syncAndWait(owner, listId, 'DELTA');
+      expect(delta.counts).toMatchObject({ created: 1, deactivated: 1, updated: 1 });
+      const all = await people(owner, listId);
+      expect(all.get('G25')!.status).toBe('INACTIVE');
+      expect(all.get('OUT-1')!.status).toBe('ACTIVE');
+      expect(all.get('G0')!.values.department).toBe('Physics');
+      // Back into the group: reactivated by the next delta run.
+      sim.directory.addMember(nestedGroup, staff[25]!);
+      expect((await syncAndWait(owner, listId, 'DELTA')).counts).toMatchObject({ reactivated: 1 });
+    });
+
+    it('refuses a second sync provider with the reason', async () => {
+      const other = await createStaffList(owner, 'Visitors');
+      await server.app.orm.em.getConnection().execute(`UPDATE master_list SET sync_provider = 'scim' WHERE id = ?`, [other]);
+      const res = await owner.request(`mutation($i: ConfigureEntraSyncInput!) { configureEntraSync(input: $i) { listId } }`, {
+        i: { listId: other, connectionId, scope: { kind: 'ALL_USERS' }, uidFieldKey: 'employee_id', mappings: [{ sourceAttribute: 'employeeId', fieldKey: 'employee_id' }] },
+      });
+      expect(res.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+      expect(res.errors?.[0]?.message).toMatch(/synced by SCIM/);
+    });
+
+    it('a connection in use cannot be removed; disconnecting keeps people and unlocks fields', async () => {
+      expect(await owner.errorCode(`mutation($id: ID!) { removeEntraConnection(id: $id) }`, { id: connectionId })).toBe('CONFLICT');
+      const before = await people(owner, listId);
+      await owner.ok(`mutation($l: ID!) { disconnectSync(listId: $l) { id syncProvider } }`, { l: listId });
+      const after = await people(owner, listId);
+      expect(after.size).toBe(before.size);
+      const { listSync } = await owner.ok<{ listSync: { provider: string | null; scope: unknown; mappings: unknown[] } }>(`query($l: ID!) { listSync(listId: $l) { provider scope { kind } mappings { sourceAttribute } } }`, { l: listId });
+      expect(listSync).toEqual({ provider: null, scope: null, mappings: [] });
+      expect(await owner.errorCode(`mutation($l: ID!) { syncNow(listId: $l) { id } }`, { l: listId })).toBe('CONFLICT');
+    });
+  });
+});
