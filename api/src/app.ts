@@ -99,7 +99,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       if (created) logger.info({ email: config.adminEmail }, 'created the first organisation and its owner from ROLLCALL_ADMIN_EMAIL');
     }
 
-    const syncRunner = new SyncRunner({ orm, clock, ids, logger });
+    const syncRunner = new SyncRunner({ orm, clock, ids, logger, staleAfterMs: config.runStaleSeconds * 1000 });
     const queue = new SyncQueue({ databaseUrl, logger });
     const entraSync = new EntraSyncService({
       orm, clock, ids, logger, audit, lists, connections: entraConnections, runner: syncRunner, queue,

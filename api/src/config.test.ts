@@ -41,6 +41,7 @@ describe('loadConfig', () => {
       entraAuthorityHost: undefined,
       schedulerTickSeconds: 30,
       syncWorker: true,
+      runStaleSeconds: 30,
     });
   });
 

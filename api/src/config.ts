@@ -39,6 +39,8 @@ export interface Config {
   schedulerTickSeconds: number;
   /** Whether this process takes sync jobs from the queue (every process may queue them). */
   syncWorker: boolean;
+  /** A running sync whose heartbeat is older than this belonged to a process that stopped. */
+  runStaleSeconds: number;
 }
 
 /** Thrown at start-up with every configuration problem listed at once. */
@@ -141,6 +143,7 @@ export function loadConfig(env: Env = process.env): Config {
     entraAuthorityHost: url('ROLLCALL_ENTRA_AUTHORITY_HOST'),
     schedulerTickSeconds: int('ROLLCALL_SCHEDULER_TICK_SECONDS', 30, 1, 3600),
     syncWorker: bool('ROLLCALL_SYNC_WORKER', true),
+    runStaleSeconds: int('ROLLCALL_RUN_STALE_SECONDS', 30, 3, 3600),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

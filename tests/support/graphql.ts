@@ -50,6 +50,11 @@ export class GraphQLTestClient {
     return new GraphQLTestClient(this.baseUrl, token, this.extraHeaders);
   }
 
+  /** Another server sharing the database, with the same credentials. */
+  withBase(baseUrl: string): GraphQLTestClient {
+    return new GraphQLTestClient(baseUrl, this.token, this.extraHeaders);
+  }
+
   /** The same server with extra headers (e.g. a cookie). */
   withHeaders(headers: Record<string, string>): GraphQLTestClient {
     return new GraphQLTestClient(this.baseUrl, this.token, { ...this.extraHeaders, ...headers });

@@ -59,6 +59,8 @@ export class GraphSimulator {
   /** Every request's route and status, in order. */
   readonly log: Array<{ route: string; status: number | 'reset'; url: string }> = [];
   tokenLifetimeSeconds: number;
+  /** Added before every Graph answer, like a distant or busy service. */
+  latencyMs = 0;
   private readonly tokens = new Map<string, IssuedToken>();
   private server: https.Server | null = null;
   private readonly sockets = new Set<Duplex>();
@@ -116,6 +118,7 @@ export class GraphSimulator {
       req.socket.destroy();
       return;
     }
+    if (this.latencyMs > 0 && !route.includes('/token') && !route.includes('openid')) await new Promise((r) => setTimeout(r, this.latencyMs));
     let reply: Reply;
     try {
       reply = fault ? faultReply(fault) : await this.dispatch(req.method ?? 'GET', url, req.headers, body);

@@ -78,7 +78,7 @@ const KEEP_ERRORS = 200;
  * its heartbeat goes stale, and the next run converges because planning compares states.
  */
 export class SyncRunner {
-  constructor(private readonly deps: { orm: MikroORM; clock: Clock; ids: IdGenerator; logger: Logger }) {}
+  constructor(private readonly deps: { orm: MikroORM; clock: Clock; ids: IdGenerator; logger: Logger; /** Default STALE_AFTER_MS. */ staleAfterMs?: number }) {}
 
   /**
    * Records a run as QUEUED (it becomes RUNNING when a worker takes it). Refused with CONFLICT
@@ -289,7 +289,7 @@ export class SyncRunner {
       `UPDATE sync_run SET status = 'FAILED', phase = 'DONE', finished_at = ?,
               reason = CASE status WHEN 'RUNNING' THEN 'interrupted: the process running it stopped' ELSE 'no worker took the queued run' END
         WHERE (status = 'RUNNING' AND heartbeat_at < ?) OR (status = 'QUEUED' AND heartbeat_at < ?)`,
-      [this.deps.clock.now(), new Date(now - STALE_AFTER_MS), new Date(now - QUEUED_STALE_AFTER_MS)],
+      [this.deps.clock.now(), new Date(now - (this.deps.staleAfterMs ?? STALE_AFTER_MS)), new Date(now - QUEUED_STALE_AFTER_MS)],
       'run',
     );
     return (res as { affectedRows?: number }).affectedRows ?? 0;
