@@ -292,4 +292,77 @@ describe('Entra ID sync through GraphQL against the Graph simulator', () => {
       expect(await owner.errorCode(`mutation($l: ID!) { syncNow(listId: $l) { id } }`, { l: listId })).toBe('CONFLICT');
     });
   });
+
+  describe('profile photos', () => {
+    let listId: string;
+    let users: string[];
+    const jpeg = (n: number) => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from(`photo ${n}`), Buffer.from([0xff, 0xd9])]);
+
+    beforeAll(async () => {
+      users = sim.directory.seedUsers(5, (i, u) => {
+        u.employeeId = `P${i}`;
+        u.department = 'Photography';
+      });
+      sim.directory.setPhoto(users[0]!, jpeg(0));
+      sim.directory.setPhoto(users[1]!, jpeg(1));
+      sim.directory.setPhoto(users[2]!, jpeg(2));
+      const group = sim.directory.addGroup('Photographers', users);
+      listId = await createStaffList(owner, 'Badges');
+      await configure(owner, {
+        listId,
+        connectionId,
+        scope: { kind: 'GROUP', groupId: group },
+        mappings: [
+          { sourceAttribute: 'employeeId', fieldKey: 'employee_id' },
+          { sourceAttribute: 'mail', fieldKey: 'email' },
+          { sourceAttribute: 'photo', createField: { label: 'Photo', type: 'PHOTO' } },
+        ],
+      });
+    });
+
+    it('imports photos, serves them to members only, and leaves the photo field editable', async () => {
+      sim.sim.resetCounts();
+      const run = await syncAndWait(owner, listId, 'FULL');
+      expect(run.status).toBe('SUCCEEDED');
+      const { syncRun } = await owner.ok<{ syncRun: { counts: { photos: number } } }>(`query($id: ID!) { syncRun(id: $id) { counts { photos } } }`, { id: run.id });
+      expect(syncRun.counts.photos).toBe(3);
+      expect(sim.sim.count('GET /users/{id}/photo/$value')).toBe(3);
+      const all = await people(owner, listId);
+      const p0 = all.get('P0')!;
+      expect(p0.values.photo).toMatch(/^\/photos\/[0-9a-f-]{36}\?v=[0-9a-f]{16}$/);
+      expect(all.get('P3')!.values.photo).toBeUndefined();
+      const url = `${server.url}${String(p0.values.photo)}`;
+      expect((await fetch(url)).status).toBe(401);
+      const res = await fetch(url, { headers: { authorization: `Bearer ${owner.token}` } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('image/jpeg');
+      expect(Buffer.from(await res.arrayBuffer())).toEqual(jpeg(0));
+      const { masterList } = await owner.ok<{ masterList: { fields: Array<{ key: string; locked: boolean }> } }>(`query($l: ID!) { masterList(id: $l) { fields { key locked } } }`, { l: listId });
+      expect(masterList.fields.find((f) => f.key === 'photo')!.locked).toBe(false);
+    });
+
+    it('downloads no photo when none changed, and only the changed one otherwise', async () => {
+      sim.sim.resetCounts();
+      const same = await syncAndWait(owner, listId, 'FULL');
+      expect(same.counts).toMatchObject({ updated: 0, photos: 0 });
+      expect(sim.sim.count('GET /users/{id}/photo/$value')).toBe(0);
+      sim.directory.setPhoto(users[1]!, jpeg(11));
+      sim.sim.resetCounts();
+      const changed = await syncAndWait(owner, listId, 'FULL');
+      expect(changed.counts.photos).toBe(1);
+      expect(sim.sim.count('GET /users/{id}/photo/$value')).toBe(1);
+    });
+
+    it('never overwrites a photo captured in Rollcall', async () => {
+      const all = await people(owner, listId);
+      const { people: found } = await owner.ok<{ people: { edges: Array<{ node: { id: string } }> } }>(`query($l: ID!) { people(listId: $l, search: "P2") { edges { node { id } } } }`, { l: listId });
+      const captured = 'data:image/png;base64,iVBORw0KGgo=';
+      await owner.ok(`mutation($id: ID!, $v: JSONObject!) { updatePerson(id: $id, values: $v) { id } }`, { id: found.edges[0]!.node.id, v: { photo: captured } });
+      expect(all.get('P2')!.values.photo).not.toBe(captured);
+      sim.directory.setPhoto(users[2]!, jpeg(22));
+      const run = await syncAndWait(owner, listId, 'FULL');
+      expect(run.counts.photos).toBe(0);
+      expect((await people(owner, listId)).get('P2')!.values.photo).toBe(captured);
+    });
+  });
 });

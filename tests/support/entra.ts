@@ -3,7 +3,7 @@ import type { startGraphSimulator } from './graph-sim/index.js';
 
 type Sim = Awaited<ReturnType<typeof startGraphSimulator>>;
 
-export const RUN_FIELDS = `id status mode trigger phase reason startedBy counts { seen created updated deactivated reactivated unchanged errors } errors { anchor reason }`;
+export const RUN_FIELDS = `id status mode trigger phase reason startedBy counts { seen created updated deactivated reactivated unchanged errors photos } errors { anchor reason }`;
 
 export interface RunResult {
   id: string;
@@ -13,7 +13,7 @@ export interface RunResult {
   phase: string;
   reason: string | null;
   startedBy: string | null;
-  counts: Record<'seen' | 'created' | 'updated' | 'deactivated' | 'reactivated' | 'unchanged' | 'errors', number>;
+  counts: Record<'seen' | 'created' | 'updated' | 'deactivated' | 'reactivated' | 'unchanged' | 'errors' | 'photos', number>;
   errors: Array<{ anchor: string; reason: string }>;
 }
 

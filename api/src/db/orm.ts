@@ -11,6 +11,7 @@ import { EntraConnectionSchema } from '../sync/entra/entra-connection.entity.js'
 import { Migration20261123020000SyncRuns } from './migrations/Migration20261123020000SyncRuns.js';
 import { Migration20261123030000PeopleCountIndex } from './migrations/Migration20261123030000PeopleCountIndex.js';
 import { Migration20261123040000EntraListSync } from './migrations/Migration20261123040000EntraListSync.js';
+import { Migration20261123050000PersonPhotos } from './migrations/Migration20261123050000PersonPhotos.js';
 import type { Logger } from '../shared/logger.js';
 
 /** Every entity, listed explicitly: no folder discovery, so builds and tests see the same set. */
@@ -34,6 +35,7 @@ export const migrationsList = [
   { name: 'Migration20261123020000SyncRuns', class: Migration20261123020000SyncRuns },
   { name: 'Migration20261123030000PeopleCountIndex', class: Migration20261123030000PeopleCountIndex },
   { name: 'Migration20261123040000EntraListSync', class: Migration20261123040000EntraListSync },
+  { name: 'Migration20261123050000PersonPhotos', class: Migration20261123050000PersonPhotos },
 ];
 
 /** MikroORM options for a database URL. */

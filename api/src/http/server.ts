@@ -21,6 +21,7 @@ import { costLimitError, costLimitPlugin, depthLimit } from '../graphql/limits.j
 import { migrationsApplied } from '../db/orm.js';
 import { securityHeaders } from './security.js';
 import { clearedSessionCookie, sessionCookie, tokenFromRequest } from './session-cookie.js';
+import { isUuid } from '../shared/ids.js';
 
 export interface HttpDeps {
   config: Config;
@@ -139,6 +140,34 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
     }
   });
 
+  // Photos Rollcall imported, for signed-in members of the person's organisation. The address
+  // carries the content hash (?v=), so browsers may keep a copy.
+  app.get('/photos/:personId', async (req, res) => {
+    try {
+      const token = tokenFromRequest(req);
+      const viewer = token ? await deps.auth.resolveToken(orm.em.fork(), token) : null;
+      if (!viewer) return void res.status(401).json({ error: 'sign in to see photos' });
+      const id = req.params.personId;
+      const rows = isUuid(id)
+        ? await orm.em.getConnection().execute<Array<{ content: Buffer; content_type: string; sha256: string }>>(
+            `SELECT content, content_type, sha256 FROM person_photo WHERE person_id = ? AND organization_id = ?`,
+            [id, viewer.organizationId],
+          )
+        : [];
+      const photo = rows[0];
+      if (!photo) return void res.status(404).json({ error: 'no such photo' });
+      res.setHeader('Content-Type', photo.content_type);
+      res.setHeader('Cache-Control', 'private, max-age=86400');
+      res.setHeader('ETag', `"${photo.sha256}"`);
+      res.setHeader('Content-Security-Policy', "default-src 'none'");
+      if (req.headers['if-none-match'] === `"${photo.sha256}"`) return void res.status(304).end();
+      res.end(photo.content);
+    } catch (err) {
+      logger.error({ err }, 'serving a photo failed');
+      res.status(500).json({ error: 'internal error' });
+    }
+  });
+
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
@@ -158,7 +187,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
 
   if (existsSync(path.join(config.webDist, 'index.html'))) {
     app.use(express.static(config.webDist, { index: false, maxAge: '1h' }));
-    app.get(/^\/(?!graphql|scim|healthz|readyz).*/, (_req, res) => {
+    app.get(/^\/(?!graphql|scim|healthz|readyz|photos\/).*/, (_req, res) => {
       res.setHeader('Cache-Control', 'no-cache');
       res.sendFile(path.join(config.webDist, 'index.html'));
     });

@@ -66,11 +66,14 @@ export class ListsService {
     return em.find(ListFieldSchema, { listId }, { orderBy: { position: 'asc' } });
   }
 
-  /** Keys of fields owned by the list's active sync provider, mapped to the provider name. */
+  /**
+   * Keys of fields owned by the list's active sync provider, mapped to the provider name. A photo
+   * field stays editable: a photo captured in Rollcall wins over the directory's.
+   */
   async lockedFields(em: EntityManager, list: MasterList): Promise<Map<string, string>> {
     if (!list.syncProvider) return new Map();
     const rows = await em.execute<Array<{ key: string }>>(
-      `SELECT f.key FROM field_mapping m JOIN list_field f ON f.id = m.field_id WHERE m.list_id = ? AND m.provider = ?`,
+      `SELECT f.key FROM field_mapping m JOIN list_field f ON f.id = m.field_id WHERE m.list_id = ? AND m.provider = ? AND m.source_attribute <> 'photo'`,
       [list.id, list.syncProvider],
     );
     return new Map(rows.map((r) => [r.key, providerLabel(list.syncProvider!)]));

@@ -14,7 +14,7 @@ export interface SyncRunView {
   mode: RunMode;
   status: RunStatus;
   phase: string;
-  counts: RunCounts;
+  counts: Required<RunCounts>;
   errors: PlanProblem[];
   reason: string | null;
   startedBy: string | null;
@@ -35,7 +35,7 @@ function view(r: Record<string, unknown>): SyncRunView {
     mode: r.mode as RunMode,
     status: r.status as RunStatus,
     phase: r.phase as string,
-    counts: { seen: 0, created: 0, updated: 0, deactivated: 0, reactivated: 0, unchanged: 0, errors: 0, ...(r.counts as Partial<RunCounts>) },
+    counts: { seen: 0, created: 0, updated: 0, deactivated: 0, reactivated: 0, unchanged: 0, errors: 0, photos: 0, ...(r.counts as Partial<RunCounts>) },
     errors: r.errors as PlanProblem[],
     reason: r.reason as string | null,
     startedBy: r.started_by as string | null,

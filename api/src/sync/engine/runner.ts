@@ -26,8 +26,11 @@ export interface Source {
   effectiveMode?(): 'full' | 'delta';
   /** Why the run did not go as asked (e.g. a delta run became a full read), for the run record. */
   note?(): string | null;
-  /** Called once the run's changes are written: the source may store where to continue from. */
-  committed?(): Promise<void>;
+  /**
+   * Called once the run's changes are written, before the run is marked done: the source may store
+   * where to continue from and do follow-up work (photos), returning counts to add.
+   */
+  committed?(): Promise<Partial<RunCounts> | void>;
 }
 
 export type RunMode = 'FULL' | 'DELTA' | 'DRY_RUN';
@@ -53,6 +56,8 @@ export interface RunCounts {
   reactivated: number;
   unchanged: number;
   errors: number;
+  /** Profile photos imported or changed (sources with photos). */
+  photos?: number;
 }
 
 export interface RunOutcome {
@@ -223,7 +228,8 @@ export class SyncRunner {
     await this.progress(em, runId, 'APPLYING', counts);
     const written = await applyPlan(em, { organizationId: req.organizationId, listId: list.id, source: req.source.name, actor: req.actor }, plan, this.deps.clock);
     Object.assign(counts, written);
-    await req.source.committed?.();
+    const extra = await req.source.committed?.();
+    if (extra) Object.assign(counts, extra);
     await this.finish(em, runId, 'SUCCEEDED', counts, note, plan.problems);
     return { runId, status: 'SUCCEEDED', counts, reason: note, problems: plan.problems };
   }
@@ -295,9 +301,10 @@ export class SyncRunner {
     return (res as { affectedRows?: number }).affectedRows ?? 0;
   }
 
+  /** The list's mappings for the source; a photo mapping is synced separately (by content, not by value). */
   private async rules(em: EntityManager, listId: string, provider: string): Promise<FieldMappingRule[]> {
     const rows = await em.execute<Array<{ source_attribute: string; key: string; transform: Transform }>>(
-      `SELECT m.source_attribute, f.key, m.transform FROM field_mapping m JOIN list_field f ON f.id = m.field_id WHERE m.list_id = ? AND m.provider = ? ORDER BY f.position`,
+      `SELECT m.source_attribute, f.key, m.transform FROM field_mapping m JOIN list_field f ON f.id = m.field_id WHERE m.list_id = ? AND m.provider = ? AND m.source_attribute <> 'photo' ORDER BY f.position`,
       [listId, provider],
     );
     return rows.map((r) => ({ sourceAttribute: r.source_attribute, fieldKey: r.key, transform: r.transform }));

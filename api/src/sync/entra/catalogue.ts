@@ -25,6 +25,7 @@ export const USER_FIELDS: readonly SourceField[] = [
   f('surname', 'Last name', 'IDENTITY', 'TEXT', ['lastname', 'surname', 'familyname']),
   f('employeeId', 'Employee ID', 'IDENTITY', 'TEXT', ['employeeid', 'employeenumber', 'staffid', 'staffnumber', 'badgeid', 'studentid']),
   f('mailNickname', 'Mail nickname', 'IDENTITY', 'TEXT', ['alias', 'nickname']),
+  f('photo', 'Profile photo', 'IDENTITY', 'PHOTO', ['photo', 'picture', 'image', 'avatar', 'headshot']),
   f('mail', 'Email', 'CONTACT', 'EMAIL', ['email', 'mail', 'emailaddress', 'workemail']),
   f('otherMails', 'Other emails', 'CONTACT', 'TEXT', ['otheremails']),
   f('mobilePhone', 'Mobile phone', 'CONTACT', 'PHONE', ['mobile', 'mobilephone', 'cell', 'cellphone']),

@@ -25,8 +25,16 @@ export interface EntraSourceOptions {
   known: () => Promise<Map<string, 'ACTIVE' | 'INACTIVE'>>;
   /** Stores the delta link for the next delta run; called only after a run's changes are written. */
   save: (checkpoint: { deltaLink: string; deltaSelect: string }) => Promise<void>;
+  /**
+   * Follow-up once the changes are written (photos): given the anchors this run read, or null
+   * after a full read (everyone); returns the number of photos imported.
+   */
+  afterApply?: (anchors: ReadonlySet<string> | null) => Promise<number>;
   logger: Logger;
 }
+
+/** The pseudo-attribute a PHOTO field maps to: the user's profile photo (read separately). */
+export const PHOTO_ATTRIBUTE = 'photo';
 
 /** Graph's page size limit for users and members; the initial delta round pages ~200 instead. */
 export const PAGE_SIZE = 999;
@@ -35,7 +43,7 @@ const BATCH_SIZE = 20;
 /** The `$select` for a set of mapped attributes: their top-level properties, plus id and accountEnabled. */
 export function selectFor(attributes: readonly string[]): string {
   const props = new Set(['id', 'accountEnabled']);
-  for (const a of attributes) props.add(a.split('.')[0]!);
+  for (const a of attributes) if (a !== PHOTO_ATTRIBUTE) props.add(a.split('.')[0]!);
   return [...props].sort().join(',');
 }
 
@@ -76,9 +84,13 @@ export class EntraSource implements Source {
     return this.fellBackReason ? `ran as a full read: ${this.fellBackReason}` : null;
   }
 
-  async committed(): Promise<void> {
+  async committed(): Promise<{ photos: number } | void> {
     if (this.nextDeltaLink) await this.o.save({ deltaLink: this.nextDeltaLink, deltaSelect: this.select });
+    if (this.o.afterApply) return { photos: await this.o.afterApply(this.mode === 'full' ? null : this.seen) };
   }
+
+  /** Anchors of the records this run read. */
+  private readonly seen = new Set<string>();
 
   async *pages(): AsyncIterable<SourceRecord[]> {
     if (this.mode === 'delta') {
@@ -204,6 +216,7 @@ export class EntraSource implements Source {
     const enabled = 'accountEnabled' in user ? user.accountEnabled !== false : null;
     // Out of scope when only enabled accounts count: in a full read simply absent.
     if (!partial && enabled === false && this.o.scope.enabledOnly) return null;
+    this.seen.add(id);
     return { anchor: id, attributes: user, active: enabled, ...(partial ? { partial: true } : {}) };
   }
 }

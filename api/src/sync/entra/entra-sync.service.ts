@@ -17,7 +17,8 @@ import type { SyncQueue } from '../sync-queue.js';
 import type { EntraConnectionsService } from './entra-connections.service.js';
 import { EntraConnectionSchema, type EntraConnection } from './entra-connection.entity.js';
 import { EntraError, GraphReader, type EntraEndpointOverrides, type EntraProblem } from './graph-reader.js';
-import { EntraSource, selectFor, type EntraScope, type EntraScopeKind } from './entra-source.js';
+import { EntraSource, PHOTO_ATTRIBUTE, selectFor, type EntraScope, type EntraScopeKind } from './entra-source.js';
+import { syncPhotos } from './photos.js';
 import { USER_FIELDS, customField, extensionField, isValidAttribute, keyFor, sampleText, suggest, type SourceField, type SourceFieldCategory } from './catalogue.js';
 
 export interface ConnectionTestResult {
@@ -401,11 +402,13 @@ export class EntraSyncService {
       return;
     }
     const connection = await em.findOneOrFail(EntraConnectionSchema, { id: row.connection_id });
-    const attributes = (await this.mappedAttributes(em, run.list_id)).keys();
+    const mapped = await this.mappedAttributes(em, run.list_id);
+    const photoKey = mapped.get(PHOTO_ATTRIBUTE) ?? null;
+    const reader = await this.reader(em, connection);
     const source = new EntraSource({
-      reader: await this.reader(em, connection),
+      reader,
       scope: { kind: row.scope_kind, groupId: row.group_id, enabledOnly: row.enabled_only },
-      attributes: [...attributes],
+      attributes: [...mapped.keys()].filter((a) => a !== PHOTO_ATTRIBUTE),
       mode: run.mode === 'DELTA' ? 'DELTA' : 'FULL',
       deltaLink: row.delta_link,
       deltaSelect: row.delta_select,
@@ -420,6 +423,12 @@ export class EntraSyncService {
         await em.execute(`UPDATE entra_list_sync SET delta_link = ?, delta_select = ? WHERE list_id = ? AND connection_id = ?`, [deltaLink, deltaSelect, run.list_id, connection.id]);
       },
       logger: this.deps.logger,
+      ...(photoKey
+        ? {
+            afterApply: async (anchors: ReadonlySet<string> | null) =>
+              (await syncPhotos(em, reader, { organizationId: run.organization_id, listId: run.list_id, fieldKey: photoKey, anchors, actor, now: this.deps.clock.now() })).imported,
+          }
+        : {}),
     });
     await this.deps.runner.run(
       { organizationId: run.organization_id, listId: run.list_id, source, trigger: run.trigger, mode: run.mode, actor, createInactive: !row.enabled_only },

@@ -59,6 +59,7 @@ export class SyncRunCountsType {
   @Field(() => Int, { description: 'People reactivated.' }) reactivated!: number;
   @Field(() => Int, { description: 'People already up to date.' }) unchanged!: number;
   @Field(() => Int, { description: 'Records that could not be synced (see errors).' }) errors!: number;
+  @Field(() => Int, { description: 'Profile photos imported or changed (sources with photos; a photo set in Rollcall is never overwritten).' }) photos!: number;
 }
 
 @ObjectType('SyncRunError', { description: 'A source record that could not be synced, and why.' })
