@@ -143,12 +143,39 @@ export class GraphSimulator {
     const path = url.pathname;
     const identity = /^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|oauth2\/v2\.0\/token)$/.exec(path);
     if (identity) return identity[2] === 'oauth2/v2.0/token' ? this.token(identity[1]!, method, body) : this.discovery(identity[1]!);
+    if (path.startsWith('/_sim/')) return this.control(method, path, body);
     if (path.startsWith('/v1.0/')) {
       const auth = this.authenticate(headers.authorization);
       if ('status' in auth) return auth;
       return this.graph(method, path.slice('/v1.0'.length), url.searchParams, headers, body, auth);
     }
     return graphError(404, 'NotFound', `No route for ${method} ${path}`);
+  }
+
+  // ---- control API (tests and the demo change the tenant between syncs) ----
+
+  private control(method: string, path: string, body: Buffer): Reply {
+    const input = body.length ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {};
+    const d = this.directory;
+    if (method === 'GET' && path === '/_sim/stats') {
+      return { status: 200, json: { users: d.userCount, groups: d.groupList().length, photos: d.photos.size, requests: Object.fromEntries(this.counts) } };
+    }
+    if (method === 'POST' && path === '/_sim/seed') {
+      const ids = d.seedUsers(Math.min(Number(input.count ?? 10), 1_000_000));
+      return { status: 200, json: { created: ids.length, users: d.userCount } };
+    }
+    if (method === 'POST' && path === '/_sim/mutate') {
+      return { status: 200, json: mutate(d, Number(input.changes ?? 10)) };
+    }
+    if (method === 'POST' && path === '/_sim/faults') {
+      this.faults.push({ status: (input.status as Fault['status']) ?? 429, times: Number(input.times ?? 3), retryAfterSeconds: Number(input.retryAfterSeconds ?? 1) });
+      return { status: 200, json: { faults: this.faults.length } };
+    }
+    if (method === 'POST' && path === '/_sim/expire-delta') {
+      d.expireDeltaTokens();
+      return { status: 200, json: { ok: true } };
+    }
+    return graphError(404, 'NotFound', 'Control routes: GET /_sim/stats, POST /_sim/seed {count}, /_sim/mutate {changes}, /_sim/faults {status,times,retryAfterSeconds}, /_sim/expire-delta.');
   }
 
   // ---- identity platform ----
@@ -368,6 +395,32 @@ export class GraphSimulator {
 }
 
 // ---- helpers ----
+
+const DEPARTMENTS = ['Engineering', 'Sales', 'Finance', 'Operations', 'People', 'Legal', 'Support', 'Research'];
+
+/** A mix of what happens in a directory between syncs: joiners, movers, leavers, disabled accounts. */
+export function mutate(d: Directory, changes: number): { created: number; updated: number; disabled: number; deleted: number } {
+  const out = { created: 0, updated: 0, disabled: 0, deleted: 0 };
+  const ids = d.userIds();
+  for (let i = 0; i < changes; i++) {
+    const pick = ids[Math.floor(Math.random() * ids.length)];
+    const roll = i % 10;
+    if (roll < 2 || !pick) {
+      d.seedUsers(1);
+      out.created += 1;
+    } else if (roll < 8) {
+      d.updateUser(pick, { department: DEPARTMENTS[Math.floor(Math.random() * DEPARTMENTS.length)], jobTitle: `Changed ${new Date().toISOString().slice(11, 19)}` });
+      out.updated += 1;
+    } else if (roll === 8) {
+      d.updateUser(pick, { accountEnabled: false });
+      out.disabled += 1;
+    } else if (d.user(pick)) {
+      d.deleteUser(pick);
+      out.deleted += 1;
+    }
+  }
+  return out;
+}
 
 function hasAny(who: IssuedToken, roles: readonly string[]): boolean {
   return roles.some((r) => who.roles.has(r));
