@@ -207,6 +207,31 @@ describe('Entra ID sync through GraphQL against the Graph simulator', () => {
       expect(after.counts).toMatchObject({ created: 0, updated: 0, deactivated: 0 });
     });
 
+    it('streams live progress of a queued run at least once a second, then its final state', async () => {
+      sim.sim.latencyMs = 700;
+      const { syncNow } = await owner.ok<{ syncNow: { id: string; status: string } }>(`mutation($l: ID!) { syncNow(listId: $l, mode: FULL) { id status } }`, { l: listId });
+      expect(['QUEUED', 'RUNNING']).toContain(syncNow.status);
+      const ws = owner.ws();
+      const seen: Array<{ at: number; status: string; phase: string; seen: number }> = [];
+      await new Promise<void>((resolve, reject) =>
+        ws.subscribe<{ syncRunProgress: { status: string; phase: string; counts: { seen: number } } }>(
+          { query: `subscription($id: ID!) { syncRunProgress(runId: $id) { status phase counts { seen } } }`, variables: { id: syncNow.id } },
+          {
+            next: (m) => (m.errors ? reject(new Error(JSON.stringify(m.errors))) : seen.push({ at: Date.now(), ...m.data!.syncRunProgress, seen: m.data!.syncRunProgress.counts.seen })),
+            error: reject,
+            complete: resolve,
+          },
+        ),
+      );
+      await ws.dispose();
+      sim.sim.latencyMs = 0;
+      const running = seen.filter((e) => e.status === 'RUNNING');
+      expect(running.length).toBeGreaterThanOrEqual(2);
+      for (let i = 1; i < running.length; i++) expect(running[i]!.at - running[i - 1]!.at).toBeLessThan(1600);
+      expect(running.map((e) => e.seen)).toEqual([...running.map((e) => e.seen)].sort((a, b) => a - b));
+      expect(seen.at(-1)).toMatchObject({ status: 'SUCCEEDED', phase: 'DONE', seen: sim.directory.userCount });
+    });
+
     it('refuses a second run while one is queued or running', async () => {
       const first = await owner.ok<{ syncNow: { id: string } }>(`mutation($l: ID!) { syncNow(listId: $l, mode: FULL) { id } }`, { l: listId });
       const second = await owner.request(`mutation($l: ID!) { syncNow(listId: $l, mode: FULL) { id } }`, { l: listId });
