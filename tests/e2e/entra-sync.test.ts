@@ -187,6 +187,28 @@ describe('Entra ID sync through GraphQL against the Graph simulator', () => {
       expect(sim.sim.log.filter((l) => l.status === 'reset')).toHaveLength(1);
     });
 
+    it('renews a token Graph no longer accepts, and fails a run with the reason when access is withdrawn', async () => {
+      sim.directory.updateUser(ids[8]!, { department: 'Art' });
+      // Graph refuses the token in the middle of the run (revoked or expired early).
+      sim.sim.faults.push({ status: 401, times: 1 });
+      sim.sim.resetCounts();
+      const renewed = await syncAndWait(owner, listId, 'DELTA');
+      expect(renewed).toMatchObject({ status: 'SUCCEEDED', counts: expect.objectContaining({ updated: 1 }) });
+      expect(sim.sim.log.filter((l) => l.status === 401)).toHaveLength(1);
+      expect(sim.sim.count('POST /token')).toBe(2);
+      const app = sim.directory.apps.get(sim.app.clientId)!;
+      app.roles.delete('User.Read.All');
+      try {
+        const failed = await syncAndWait(owner, listId, 'FULL');
+        expect(failed.status).toBe('FAILED');
+        expect(failed.reason).toMatch(/User\.Read\.All/);
+      } finally {
+        app.roles.add('User.Read.All');
+      }
+      // Nothing was lost: the next run has nothing to do.
+      expect((await syncAndWait(owner, listId, 'FULL')).counts).toMatchObject({ created: 0, updated: 0, deactivated: 0 });
+    });
+
     it('halts a run that would deactivate too many, keeps its plan, and applies it on approval', async () => {
       const victims = ids.slice(100, 600);
       for (const id of victims) sim.directory.deleteUser(id);

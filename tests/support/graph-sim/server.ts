@@ -18,7 +18,7 @@ import { DEFAULT_USER_PROPERTIES, Directory, USER_PROPERTIES, type UserObject } 
 export interface Fault {
   /** Only requests whose route (e.g. "GET /users") matches; without one, every Graph request. */
   route?: RegExp;
-  status: 429 | 503 | 500 | 'reset';
+  status: 429 | 503 | 500 | 401 | 'reset';
   retryAfterSeconds?: number;
   /** How many matching requests fail; then the fault is spent. */
   times: number;
@@ -511,6 +511,7 @@ function faultReply(f: Fault): Reply {
   const headers: Record<string, string> = {};
   if (f.retryAfterSeconds !== undefined) headers['retry-after'] = String(f.retryAfterSeconds);
   if (f.status === 429) return { ...graphError(429, 'TooManyRequests', 'Too many requests; please try again later.'), headers };
+  if (f.status === 401) return graphError(401, 'InvalidAuthenticationToken', 'Access token has expired or is not yet valid.');
   if (f.status === 503) return { ...graphError(503, 'ServiceUnavailable', 'The service is temporarily unavailable.'), headers };
   return graphError(500, 'generalException', 'An unexpected error occurred.');
 }
