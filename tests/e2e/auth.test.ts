@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setupOwner, startServer, type TestServer } from '../support/server.js';
+import { createSecondOrganisation, setupOwner, startServer, type TestServer } from '../support/server.js';
 import type { GraphQLTestClient } from '../support/graphql.js';
 
 const LOGIN = `mutation Login($email: String!, $password: String!) { login(email: $email, password: $password) { token expiresAt viewer { member { email role } organization { name } } } }`;
@@ -141,16 +141,3 @@ describe('tenancy', () => {
     expect(still.person).toEqual({ uid: 'E1', status: 'ACTIVE' });
   });
 });
-
-/** Inserts a second organisation and owner, then signs in as them through the API. */
-async function createSecondOrganisation(server: TestServer): Promise<GraphQLTestClient> {
-  const { hashPassword } = await import('../../api/src/auth/password.js');
-  const conn = server.app.orm.em.getConnection();
-  await conn.execute(`INSERT INTO organization (id, name) VALUES ('00000000-0000-4000-8000-000000000001', 'Globex')`);
-  await conn.execute(
-    `INSERT INTO member (id, organization_id, email, name, role, password_hash) VALUES ('00000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000001', 'hank@globex.test', 'Hank', 'OWNER', ?)`,
-    [await hashPassword('globex password')],
-  );
-  const { login } = await server.client.ok<{ login: { token: string } }>(LOGIN, { email: 'hank@globex.test', password: 'globex password' });
-  return server.client.as(login.token);
-}
