@@ -101,3 +101,52 @@ export function costLimitPlugin(schema: GraphQLSchema, max: number): ApolloServe
     },
   };
 }
+
+const NUL = '\u0000';
+
+function containsNul(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes(NUL);
+  if (depth > 32 || value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.some((v) => containsNul(v, depth + 1));
+  return Object.entries(value).some(([k, v]) => k.includes(NUL) || containsNul(v, depth + 1));
+}
+
+/**
+ * PostgreSQL text cannot hold the NUL character (U+0000), so text carrying one is refused up front
+ * as bad input, wherever it appears (inline arguments or variables), instead of failing in SQL.
+ */
+export function nulCharacterError(document: DocumentNode, variables: Record<string, unknown>): GraphQLError | null {
+  let found = containsNul(variables);
+  if (!found) {
+    visitStrings(document, (s) => {
+      if (s.includes(NUL)) found = true;
+    });
+  }
+  return found
+    ? new GraphQLError('Text may not contain the NUL character (U+0000); remove it and try again.', { extensions: { code: 'BAD_USER_INPUT' } })
+    : null;
+}
+
+function visitStrings(node: unknown, each: (s: string) => void, depth = 0): void {
+  if (depth > 200 || node === null || typeof node !== 'object') return;
+  const n = node as { kind?: string; value?: unknown };
+  if (n.kind === Kind.STRING && typeof n.value === 'string') each(n.value);
+  for (const [key, child] of Object.entries(node)) {
+    if (key === 'loc') continue;
+    if (Array.isArray(child)) for (const c of child) visitStrings(c, each, depth + 1);
+    else if (child && typeof child === 'object') visitStrings(child, each, depth + 1);
+  }
+}
+
+export function nulCharacterPlugin(): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document }) {
+          const error = nulCharacterError(document, request.variables ?? {});
+          if (error) throw error;
+        },
+      };
+    },
+  };
+}

@@ -17,7 +17,7 @@ import type { EventBus } from '../events/event-bus.js';
 import type { Context } from '../graphql/context.js';
 import { createLoaders } from '../graphql/loaders.js';
 import { createFormatError } from '../graphql/format-error.js';
-import { costLimitError, costLimitPlugin, depthLimit } from '../graphql/limits.js';
+import { costLimitError, costLimitPlugin, depthLimit, nulCharacterError, nulCharacterPlugin } from '../graphql/limits.js';
 import { migrationsApplied } from '../db/orm.js';
 import { securityHeaders } from './security.js';
 import { clearedSessionCookie, sessionCookie, tokenFromRequest } from './session-cookie.js';
@@ -75,6 +75,8 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
           const variables = payload.variables ?? {};
           const tooCostly = costLimitError(schema, document, variables, payload.operationName, config.maxQueryCost);
           if (tooCostly) return [tooCostly];
+          const nul = nulCharacterError(document, variables);
+          if (nul) return [nul];
           return { schema, document, operationName: payload.operationName, variableValues: variables };
         } catch (err) {
           if (err instanceof GraphQLError) return [err];
@@ -114,6 +116,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       costLimitPlugin(schema, config.maxQueryCost),
+      nulCharacterPlugin(),
       {
         async serverWillStart() {
           return {
