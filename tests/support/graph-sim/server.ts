@@ -310,7 +310,7 @@ export class GraphSimulator {
     return graphError(400, 'BadRequest', `Resource not found for the segment '${path.split('/').filter(Boolean).pop()}'.`);
   }
 
-  private userPage(ids: string[], q: URLSearchParams, _eventual: boolean, path: string): Reply {
+  private userPage(ids: string[], q: URLSearchParams, eventual: boolean, path: string): Reply {
     const sel = selection(q);
     if ('status' in sel) return sel;
     const topRaw = q.get('$top');
@@ -325,6 +325,10 @@ export class GraphSimulator {
     }
     const value = ids.slice(offset, offset + top).map((id) => project(this.directory.user(id)!, sel));
     const out: Record<string, unknown> = { '@odata.context': `${this.url}/v1.0/$metadata#users(${sel.join(',')})`, value };
+    if (q.get('$count') === 'true') {
+      if (!eventual) return graphError(400, 'Request_BadRequest', '$count is not currently supported.');
+      out['@odata.count'] = ids.length;
+    }
     if (offset + top < ids.length) {
       const next = new URLSearchParams(q);
       next.set('$skiptoken', encodeToken({ o: offset + top }));

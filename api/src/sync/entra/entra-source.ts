@@ -39,6 +39,8 @@ export const PHOTO_ATTRIBUTE = 'photo';
 /** Graph's page size limit for users and members; the initial delta round pages ~200 instead. */
 export const PAGE_SIZE = 999;
 const BATCH_SIZE = 20;
+/** Headers of Graph's advanced directory queries (OData casts with $count, $search). */
+export const ADVANCED = { ConsistencyLevel: 'eventual' } as const;
 
 /** The `$select` for a set of mapped attributes: their top-level properties, plus id and accountEnabled. */
 export function selectFor(attributes: readonly string[]): string {
@@ -119,8 +121,11 @@ export class EntraSource implements Source {
     // the read is missed (it is reported again, which planning makes harmless).
     const latest = await reader.page('/users/delta', { $deltatoken: 'latest', $select: this.select });
     this.nextDeltaLink = latest.deltaLink;
-    const path = scope.kind === 'GROUP' ? `/groups/${encodeURIComponent(scope.groupId!)}/transitiveMembers/microsoft.graph.user` : '/users';
-    let page = await reader.page<Record<string, unknown>>(path, { $select: this.select, $top: String(PAGE_SIZE) });
+    const group = scope.kind === 'GROUP';
+    const path = group ? `/groups/${encodeURIComponent(scope.groupId!)}/transitiveMembers/microsoft.graph.user` : '/users';
+    // The user cast on transitive members is an advanced query in Graph: eventual consistency and $count.
+    const headers = group ? ADVANCED : undefined;
+    let page = await reader.page<Record<string, unknown>>(path, { $select: this.select, $top: String(PAGE_SIZE), ...(group ? { $count: 'true' } : {}) }, headers);
     for (;;) {
       const records: SourceRecord[] = [];
       for (const u of page.value) {
@@ -130,7 +135,7 @@ export class EntraSource implements Source {
       this.yielded = true;
       yield records;
       if (!page.nextLink) break;
-      page = await reader.page(page.nextLink);
+      page = await reader.page(page.nextLink, undefined, headers);
     }
   }
 
@@ -186,11 +191,11 @@ export class EntraSource implements Source {
   /** The ids of the group's users, nested groups included: ceil(N/999) small pages. */
   private async memberIds(): Promise<Set<string>> {
     const ids = new Set<string>();
-    let page = await this.o.reader.page<{ id: string }>(`/groups/${encodeURIComponent(this.o.scope.groupId!)}/transitiveMembers/microsoft.graph.user`, { $select: 'id', $top: String(PAGE_SIZE) });
+    let page = await this.o.reader.page<{ id: string }>(`/groups/${encodeURIComponent(this.o.scope.groupId!)}/transitiveMembers/microsoft.graph.user`, { $select: 'id', $top: String(PAGE_SIZE), $count: 'true' }, ADVANCED);
     for (;;) {
       for (const u of page.value) ids.add(u.id);
       if (!page.nextLink) return ids;
-      page = await this.o.reader.page(page.nextLink);
+      page = await this.o.reader.page(page.nextLink, undefined, ADVANCED);
     }
   }
 

@@ -17,7 +17,7 @@ import type { SyncQueue } from '../sync-queue.js';
 import type { EntraConnectionsService } from './entra-connections.service.js';
 import { EntraConnectionSchema, type EntraConnection } from './entra-connection.entity.js';
 import { EntraError, GraphReader, type EntraEndpointOverrides, type EntraProblem } from './graph-reader.js';
-import { EntraSource, PHOTO_ATTRIBUTE, selectFor, type EntraScope, type EntraScopeKind } from './entra-source.js';
+import { ADVANCED, EntraSource, PHOTO_ATTRIBUTE, selectFor, type EntraScope, type EntraScopeKind } from './entra-source.js';
 import { syncPhotos } from './photos.js';
 import { USER_FIELDS, customField, extensionField, isValidAttribute, keyFor, sampleText, suggest, type SourceField, type SourceFieldCategory } from './catalogue.js';
 
@@ -200,7 +200,8 @@ export class EntraSyncService {
     const catalogue = [...USER_FIELDS, ...extensions];
     for (const attr of mapped.keys()) if (!catalogue.some((x) => x.attribute === attr)) catalogue.push(customField(attr));
     const path = groupId ? `/groups/${encodeURIComponent(groupId)}/transitiveMembers/microsoft.graph.user` : '/users';
-    const users = await this.graphCall(() => reader.page<Record<string, unknown>>(path, { $select: selectFor(catalogue.map((x) => x.attribute)), $top: String(SAMPLE_USERS) }));
+    const select = { $select: selectFor(catalogue.map((x) => x.attribute)), $top: String(SAMPLE_USERS) };
+    const users = await this.graphCall(() => (groupId ? reader.page<Record<string, unknown>>(path, { ...select, $count: 'true' }, ADVANCED) : reader.page<Record<string, unknown>>(path, select)));
     const taken = new Set(mapped.values());
     return catalogue.map((x) => {
       const suggestion = suggest(x, fields);
