@@ -76,6 +76,8 @@ describe('Entra ID sync through GraphQL against the Graph simulator', () => {
 
     it('offers the catalogue by category with samples and suggestions', async () => {
       sim.directory.registerExtension('studentHouse');
+      // Listing directory extensions needs Directory.Read.All; without it the catalogue still works (tested below).
+      sim.directory.apps.get(sim.app.clientId)!.roles.add('Directory.Read.All');
       const { entraSourceFields } = await owner.ok<{ entraSourceFields: Array<{ attribute: string; category: string; samples: string[]; suggestedFieldKey: string | null }> }>(
         `query($c: ID!, $l: ID!) { entraSourceFields(connectionId: $c, listId: $l) { attribute category samples suggestedFieldKey suggestedType mappedFieldKey } }`,
         { c: connectionId, l: listId },
@@ -88,6 +90,13 @@ describe('Entra ID sync through GraphQL against the Graph simulator', () => {
       expect(by.get('onPremisesExtensionAttributes.extensionAttribute1')!.samples[0]).toMatch(/^Badge-/);
       expect([...by.keys()].some((a) => /^extension_[0-9a-f]{32}_studentHouse$/.test(a))).toBe(true);
       expect(new Set(entraSourceFields.map((f) => f.category))).toEqual(new Set(['IDENTITY', 'CONTACT', 'ORGANIZATION', 'ACCOUNT', 'ON_PREMISES', 'EXTENSION']));
+      sim.directory.apps.get(sim.app.clientId)!.roles.delete('Directory.Read.All');
+      const { entraSourceFields: without } = await owner.ok<{ entraSourceFields: Array<{ category: string }> }>(
+        `query($c: ID!, $l: ID!) { entraSourceFields(connectionId: $c, listId: $l) { category } }`,
+        { c: connectionId, l: listId },
+      );
+      expect(without.some((f) => f.category === 'EXTENSION')).toBe(false);
+      expect(without.length).toBeGreaterThan(40);
     });
 
     it('configures the list: mappings lock fields, target fields are created, the UID is required to be mapped', async () => {
@@ -142,10 +151,13 @@ describe('Entra ID sync through GraphQL against the Graph simulator', () => {
       const added = d.addUser({ ...d.user(ids[0]!)!, id: undefined as unknown as string, employeeId: 'NEW-1', mail: 'New.Person@contoso.onmicrosoft.com' });
       d.updateUser(ids[4]!, { mail: 'Renamed@Contoso.onmicrosoft.com' });
       sim.sim.resetCounts();
+      // The newcomer is read in full through a batch, whose part is throttled once.
+      sim.sim.faults.push({ route: /^BATCH GET \/users\/\{id\}$/, status: 429, retryAfterSeconds: 0, times: 1 });
       const run = await syncAndWait(owner, listId, 'DELTA');
       expect(run.status).toBe('SUCCEEDED');
       expect(run.counts).toMatchObject({ created: 1, updated: 2, deactivated: 2, errors: 0 });
       expect(sim.sim.count('GET /users')).toBe(0);
+      expect(sim.sim.count('BATCH GET /users/{id}')).toBe(2);
       const all = await people(owner, listId);
       expect(all.get(String(u1.employeeId))!.values.department).toBe('Astronomy');
       // A partial delta record (only department changed) keeps the other values.

@@ -130,8 +130,9 @@ export class GraphSimulator {
   }
 
   private takeFault(route: string): Fault | undefined {
-    // Without a route, faults hit Graph only: the identity platform has its own (rarer) failures.
-    const graph = !/ \/(token|openid-configuration)$/.test(route);
+    // Without a route, faults hit whole Graph requests only: the identity platform has its own
+    // (rarer) failures, and a part of a batch fails only when a fault names it ("BATCH GET ...").
+    const graph = !/ \/(token|openid-configuration)$/.test(route) && !route.startsWith('BATCH ');
     const f = this.faults.find((x) => x.times > 0 && (x.route ? x.route.test(route) : graph));
     if (!f) return undefined;
     f.times -= 1;
@@ -252,7 +253,7 @@ export class GraphSimulator {
     const eventual = String(headers['consistencylevel'] ?? '').toLowerCase() === 'eventual';
     if (method === 'POST' && path === '/$batch') return this.batch(body, headers, who);
     if (method === 'POST' && path === '/directoryObjects/getAvailableExtensionProperties') {
-      if (!hasAny(who, ['Directory.Read.All', 'Application.Read.All', 'User.Read.All'])) return denied();
+      if (!hasAny(who, ['Directory.Read.All', 'Directory.ReadWrite.All'])) return denied();
       return { status: 200, json: { '@odata.context': `${this.url}/v1.0/$metadata#Collection(microsoft.graph.extensionProperty)`, value: this.directory.extensionProperties.map((e) => ({ id: randomUUID(), deletedDateTime: null, appDisplayName: e.appDisplayName, dataType: e.dataType, isMultiValued: false, isSyncedFromOnPremises: false, name: e.name, targetObjects: ['User'] })) } };
     }
     if (method !== 'GET') return graphError(405, 'Request_BadRequest', `Method ${method} is not supported by the simulator for ${path}.`);
@@ -386,6 +387,12 @@ export class GraphSimulator {
       const u = new URL(r.url.startsWith('/') ? `/v1.0${r.url}` : `/v1.0/${r.url}`, 'https://sim.invalid');
       const route = routeName(r.method, u.pathname);
       this.counts.set(`BATCH ${route}`, (this.counts.get(`BATCH ${route}`) ?? 0) + 1);
+      const fault = this.takeFault(`BATCH ${route}`);
+      if (fault && fault.status !== 'reset') {
+        const f = faultReply(fault);
+        responses.push({ id: r.id, status: f.status, headers: { 'content-type': 'application/json', ...f.headers }, body: f.json });
+        continue;
+      }
       const inner = await this.graph(r.method.toUpperCase(), u.pathname.slice(5), u.searchParams, { ...headers, ...lower(r.headers ?? {}) }, Buffer.alloc(0), who);
       responses.push({
         id: r.id,

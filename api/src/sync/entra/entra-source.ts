@@ -39,6 +39,7 @@ export const PHOTO_ATTRIBUTE = 'photo';
 /** Graph's page size limit for users and members; the initial delta round pages ~200 instead. */
 export const PAGE_SIZE = 999;
 const BATCH_SIZE = 20;
+const MAX_BATCH_ATTEMPTS = 6;
 /** Headers of Graph's advanced directory queries (OData casts with $count, $search). */
 export const ADVANCED = { ConsistencyLevel: 'eventual' } as const;
 
@@ -199,18 +200,32 @@ export class EntraSource implements Source {
     }
   }
 
-  /** Users in full, twenty to a JSON batch request. */
+  /** Users in full, twenty to a JSON batch request; throttled parts of a batch are retried. */
   private async fetchUsers(ids: readonly string[]): Promise<SourceRecord[]> {
-    const body = await this.o.reader.post<{ responses: Array<{ id: string; status: number; body: Record<string, unknown> }> }>('/$batch', {
-      requests: ids.map((id, i) => ({ id: String(i), method: 'GET', url: `/users/${encodeURIComponent(id)}?$select=${this.select}` })),
-    });
     const records: SourceRecord[] = [];
-    for (const r of body.responses) {
-      if (r.status === 404) continue;
-      if (r.status === 429 || r.status >= 500) throw new EntraError('THROTTLED', `Microsoft Graph answered ${r.status} inside a batch; the run will try again later.`, r.status);
-      if (r.status !== 200) throw new EntraError('OTHER', `Microsoft Graph answered ${r.status} reading a user: ${JSON.stringify(r.body).slice(0, 200)}`, r.status);
-      const record = this.record(r.body, false);
-      if (record) records.push(record);
+    let pending = [...ids];
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      const body = await this.o.reader.post<{ responses: Array<{ id: string; status: number; headers?: Record<string, string>; body: Record<string, unknown> }> }>('/$batch', {
+        requests: pending.map((id, i) => ({ id: String(i), method: 'GET', url: `/users/${encodeURIComponent(id)}?$select=${this.select}` })),
+      });
+      const retry: string[] = [];
+      let wait = 0;
+      for (const r of body.responses) {
+        const id = pending[Number(r.id)]!;
+        if (r.status === 404) continue;
+        if (r.status === 429 || r.status === 503 || r.status === 504) {
+          retry.push(id);
+          const after = Number(Object.entries(r.headers ?? {}).find(([k]) => k.toLowerCase() === 'retry-after')?.[1]);
+          wait = Math.max(wait, Number.isFinite(after) ? after * 1000 : 500 * 2 ** (attempt - 1));
+          continue;
+        }
+        if (r.status !== 200) throw new EntraError('OTHER', `Microsoft Graph answered ${r.status} reading a user: ${JSON.stringify(r.body).slice(0, 200)}`, r.status);
+        const record = this.record(r.body, false);
+        if (record) records.push(record);
+      }
+      if (retry.length > 0 && attempt >= MAX_BATCH_ATTEMPTS) throw new EntraError('THROTTLED', `Microsoft Graph kept throttling a batch after ${attempt} attempts; the run will try again later.`, 429);
+      if (retry.length > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 60_000)));
+      pending = retry;
     }
     return records;
   }
