@@ -145,6 +145,10 @@ describe('Entra ID sync through GraphQL against the Graph simulator', () => {
     it('delta: applies adds, changes, disables and deletes; local-only fields stay', async () => {
       const d = sim.directory;
       const u1 = d.user(ids[1]!)!;
+      const { people: found } = await owner.ok<{ people: { edges: Array<{ node: { id: string } }> } }>(`query($l: ID!, $s: String!) { people(listId: $l, search: $s) { edges { node { id } } } }`, { l: listId, s: String(u1.employeeId) });
+      const personId = found.edges[0]!.node.id;
+      await owner.ok(`mutation($id: ID!) { updatePerson(id: $id, values: { badge_note: "Lanyard: blue" }) { id } }`, { id: personId });
+      expect(await owner.errorCode(`mutation($id: ID!) { updatePerson(id: $id, values: { department: "Hacked" }) { id } }`, { id: personId })).toBe('FIELD_LOCKED');
       d.updateUser(ids[1]!, { department: 'Astronomy' });
       d.updateUser(ids[2]!, { accountEnabled: false });
       d.deleteUser(ids[3]!);
@@ -162,6 +166,7 @@ describe('Entra ID sync through GraphQL against the Graph simulator', () => {
       expect(all.get(String(u1.employeeId))!.values.department).toBe('Astronomy');
       // A partial delta record (only department changed) keeps the other values.
       expect(all.get(String(u1.employeeId))!.values.email).toBe(String(u1.mail).toLowerCase());
+      expect(all.get(String(u1.employeeId))!.values.badge_note).toBe('Lanyard: blue');
       expect(all.get(String(d.user(ids[2]!)!.employeeId))!.status).toBe('INACTIVE');
       expect([...all.values()].filter((p) => p.status === 'INACTIVE')).toHaveLength(2);
       expect(all.get('NEW-1')).toMatchObject({ status: 'ACTIVE', values: { email: 'new.person@contoso.onmicrosoft.com' } });
