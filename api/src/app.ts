@@ -104,10 +104,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const entraSync = new EntraSyncService({
       orm, clock, ids, logger, audit, lists, connections: entraConnections, runner: syncRunner, queue,
       overrides: { graphBaseUrl: config.graphBaseUrl, authorityHost: config.entraAuthorityHost },
+      retrySeconds: config.syncRetrySeconds,
     });
     // Runs interrupted by a previous process are marked failed before new work starts.
     await syncRunner.recoverInterrupted();
-    await queue.start(config.syncWorker ? (runId) => entraSync.runQueued(runId) : null);
+    await queue.start(config.syncWorker ? { run: (runId) => entraSync.runQueued(runId), retry: (job) => entraSync.retry(job) } : null);
     cleanups.push(() => queue.stop());
     const scheduler = setInterval(() => {
       entraSync.tick().catch((err) => logger.error({ err }, 'scheduler tick failed'));

@@ -42,6 +42,7 @@ describe('loadConfig', () => {
       schedulerTickSeconds: 30,
       syncWorker: true,
       runStaleSeconds: 30,
+      syncRetrySeconds: [60, 300, 900],
     });
   });
 

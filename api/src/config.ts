@@ -41,6 +41,8 @@ export interface Config {
   syncWorker: boolean;
   /** A running sync whose heartbeat is older than this belonged to a process that stopped. */
   runStaleSeconds: number;
+  /** Delays before automatic retries of a run that failed for a passing reason (throttling, network). */
+  syncRetrySeconds: number[];
 }
 
 /** Thrown at start-up with every configuration problem listed at once. */
@@ -106,6 +108,17 @@ export function loadConfig(env: Env = process.env): Config {
     .filter((k) => k.trim())
     .map((k) => key('ROLLCALL_SECRET_KEY_PREVIOUS', k))
     .filter((k): k is Buffer => k !== undefined);
+  const seconds = (name: string, fallback: number[]): number[] => {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') return fallback;
+    if (raw.trim() === 'none') return [];
+    const list = raw.split(',').map((x) => Number(x.trim()));
+    if (list.length > 10 || list.some((n) => !Number.isInteger(n) || n < 1 || n > 86_400)) {
+      problems.push(`${name} is a comma-separated list of up to 10 delays in seconds (1 to 86400), or "none" (got "${raw}")`);
+      return fallback;
+    }
+    return list;
+  };
   const url = (name: string): string | undefined => {
     const raw = env[name];
     if (!raw) return undefined;
@@ -144,6 +157,7 @@ export function loadConfig(env: Env = process.env): Config {
     schedulerTickSeconds: int('ROLLCALL_SCHEDULER_TICK_SECONDS', 30, 1, 3600),
     syncWorker: bool('ROLLCALL_SYNC_WORKER', true),
     runStaleSeconds: int('ROLLCALL_RUN_STALE_SECONDS', 30, 3, 3600),
+    syncRetrySeconds: seconds('ROLLCALL_SYNC_RETRY_SECONDS', [60, 300, 900]),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -14,7 +14,7 @@ describe('Entra ID sync through GraphQL against the Graph simulator', () => {
 
   beforeAll(async () => {
     sim = await startGraphSimulator();
-    server = await startServer({ ...sim.env });
+    server = await startServer({ ...sim.env, ROLLCALL_SYNC_RETRY_SECONDS: '1,1' });
     owner = await setupOwner(server);
     connectionId = await createConnection(owner, sim);
   });
@@ -224,6 +224,29 @@ describe('Entra ID sync through GraphQL against the Graph simulator', () => {
       }
       // Nothing was lost: the next run has nothing to do.
       expect((await syncAndWait(owner, listId, 'FULL')).counts).toMatchObject({ created: 0, updated: 0, deactivated: 0 });
+    });
+
+    it('retries a run that failed for a passing reason by itself (trigger RETRY), a bounded number of times', async () => {
+      sim.directory.updateUser(ids[9]!, { department: 'Dance' });
+      // Six 429s in a row exhaust one run's attempts; the automatic retry a second later succeeds.
+      sim.sim.faults.push({ status: 429, retryAfterSeconds: 0, times: 6 });
+      const failed = await syncAndWait(owner, listId, 'DELTA');
+      expect(failed.status).toBe('FAILED');
+      expect(failed.reason).toMatch(/retries by itself in 1 s, attempt 1 of 2/);
+      let runs: Array<{ id: string; trigger: string; status: string }> = [];
+      for (let i = 0; i < 100; i++) {
+        runs = (await owner.ok<{ syncRuns: typeof runs }>(`query($l: ID!) { syncRuns(listId: $l, first: 1) { id trigger status } }`, { l: listId })).syncRuns;
+        if (runs[0]!.id !== failed.id && !['QUEUED', 'RUNNING'].includes(runs[0]!.status)) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(runs[0]).toMatchObject({ trigger: 'RETRY', status: 'SUCCEEDED' });
+      expect((await waitForRun(owner, runs[0]!.id)).counts.updated).toBe(1);
+      // A permanent failure is not retried.
+      const app = sim.directory.apps.get(sim.app.clientId)!;
+      app.roles.delete('User.Read.All');
+      const denied = await syncAndWait(owner, listId, 'DELTA').finally(() => app.roles.add('User.Read.All'));
+      expect(denied.status).toBe('FAILED');
+      expect(denied.reason).not.toMatch(/retries by itself/);
     });
 
     it('halts a run that would deactivate too many, keeps its plan, and applies it on approval', async () => {

@@ -2,6 +2,14 @@ import PgBoss from 'pg-boss';
 import type { Logger } from '../shared/logger.js';
 
 const RUN_QUEUE = 'sync-run';
+const RETRY_QUEUE = 'sync-retry';
+
+export interface RetryJob {
+  organizationId: string;
+  listId: string;
+  /** 1 for the first retry. */
+  attempt: number;
+}
 
 /**
  * The durable job queue sync runs go through, on PostgreSQL (pg-boss, in its own `pgboss`
@@ -14,8 +22,8 @@ export class SyncQueue {
 
   constructor(private readonly deps: { databaseUrl: string; logger: Logger; pollSeconds?: number }) {}
 
-  /** Starts the queue; with a handler this process also works jobs (without one it only sends). */
-  async start(handler: ((runId: string) => Promise<void>) | null): Promise<void> {
+  /** Starts the queue; with handlers this process also works jobs (without them it only sends). */
+  async start(handlers: { run: (runId: string) => Promise<void>; retry: (job: RetryJob) => Promise<void> } | null): Promise<void> {
     const boss = new PgBoss({
       connectionString: this.deps.databaseUrl,
       schema: 'pgboss',
@@ -27,9 +35,14 @@ export class SyncQueue {
     boss.on('error', (err) => this.deps.logger.error({ err }, 'job queue error'));
     await boss.start();
     await boss.createQueue(RUN_QUEUE, { name: RUN_QUEUE, retryLimit: 0, expireInSeconds: 6 * 3600 });
-    if (handler) {
-      await boss.work<{ runId: string }>(RUN_QUEUE, { batchSize: 1, pollingIntervalSeconds: this.deps.pollSeconds ?? 0.5 }, async ([job]) => {
-        if (job && !this.stopping) await handler(job.data.runId);
+    await boss.createQueue(RETRY_QUEUE, { name: RETRY_QUEUE, retryLimit: 0, expireInSeconds: 3600 });
+    if (handlers) {
+      const poll = { batchSize: 1, pollingIntervalSeconds: this.deps.pollSeconds ?? 0.5 };
+      await boss.work<{ runId: string }>(RUN_QUEUE, poll, async ([job]) => {
+        if (job && !this.stopping) await handlers.run(job.data.runId);
+      });
+      await boss.work<RetryJob>(RETRY_QUEUE, poll, async ([job]) => {
+        if (job && !this.stopping) await handlers.retry(job.data);
       });
     }
     this.boss = boss;
@@ -38,6 +51,12 @@ export class SyncQueue {
   async send(runId: string): Promise<void> {
     if (!this.boss) throw new Error('the job queue is not running');
     await this.boss.send(RUN_QUEUE, { runId }, { retryLimit: 0 });
+  }
+
+  /** Asks for a retry of a list's sync after a delay (one pending retry per list). */
+  async sendRetry(job: RetryJob, delaySeconds: number): Promise<void> {
+    if (!this.boss) throw new Error('the job queue is not running');
+    await this.boss.send(RETRY_QUEUE, job, { retryLimit: 0, startAfter: delaySeconds, singletonKey: job.listId });
   }
 
   async stop(): Promise<void> {

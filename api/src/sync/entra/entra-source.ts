@@ -96,17 +96,25 @@ export class EntraSource implements Source {
   private readonly seen = new Set<string>();
 
   async *pages(): AsyncIterable<SourceRecord[]> {
-    if (this.mode === 'delta') {
-      try {
-        yield* this.deltaPages();
-        return;
-      } catch (err) {
-        if (!(err instanceof EntraError && err.problem === 'DELTA_EXPIRED') || this.yielded) throw err;
-        this.fallBack('Microsoft Graph no longer holds the delta state (the link expired), so every person is read again');
+    try {
+      if (this.mode === 'delta') {
+        try {
+          yield* this.deltaPages();
+          return;
+        } catch (err) {
+          if (!(err instanceof EntraError && err.problem === 'DELTA_EXPIRED') || this.yielded) throw err;
+          this.fallBack('Microsoft Graph no longer holds the delta state (the link expired), so every person is read again');
+        }
       }
+      yield* this.fullPages();
+    } catch (err) {
+      this.failure = err instanceof EntraError ? err : null;
+      throw err;
     }
-    yield* this.fullPages();
   }
+
+  /** Why reading failed, when Graph or the credentials were the reason. */
+  failure: EntraError | null = null;
 
   private yielded = false;
 

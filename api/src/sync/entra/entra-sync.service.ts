@@ -13,7 +13,7 @@ import { providerLabel } from '../../lists/lists.service.js';
 import { FIELD_TYPES, type FieldType } from '../../lists/list.entities.js';
 import { TRANSFORMS, type Transform } from '../engine/mapping.js';
 import type { RunMode, SyncRunner } from '../engine/runner.js';
-import type { SyncQueue } from '../sync-queue.js';
+import type { RetryJob, SyncQueue } from '../sync-queue.js';
 import type { EntraConnectionsService } from './entra-connections.service.js';
 import { EntraConnectionSchema, type EntraConnection } from './entra-connection.entity.js';
 import { EntraError, GraphReader, type EntraEndpointOverrides, type EntraProblem } from './graph-reader.js';
@@ -118,6 +118,8 @@ export class EntraSyncService {
       runner: SyncRunner;
       queue: SyncQueue;
       overrides: EntraEndpointOverrides;
+      /** Delays of automatic retries after a passing failure (throttling, network). */
+      retrySeconds: readonly number[];
     },
   ) {}
 
@@ -351,9 +353,10 @@ export class EntraSyncService {
     return this.enqueue(list.organizationId, list.id, 'MANUAL', mode, viewer.actor);
   }
 
-  private async enqueue(organizationId: string, listId: string, trigger: 'MANUAL' | 'SCHEDULE' | 'RETRY', mode: RunMode, actor: Actor): Promise<string> {
+  private async enqueue(organizationId: string, listId: string, trigger: 'MANUAL' | 'SCHEDULE' | 'RETRY', mode: RunMode, actor: Actor, attempt = 0): Promise<string> {
     const runId = await this.deps.runner.enqueue({ organizationId, listId, sourceName: 'entra', trigger, mode, actor });
     try {
+      if (attempt > 0) await this.deps.orm.em.fork().execute(`UPDATE sync_run SET attempt = ? WHERE id = ?`, [attempt, runId]);
       await this.deps.queue.send(runId);
     } catch (err) {
       await this.deps.runner.cancel(organizationId, runId, { type: 'SYSTEM', id: null, label: 'the job queue (unavailable)' }).catch(() => undefined);
@@ -391,8 +394,8 @@ export class EntraSyncService {
   /** Runs a queued run (the job queue's worker calls this). */
   async runQueued(runId: string): Promise<void> {
     const em = this.deps.orm.em.fork();
-    const [run] = await em.execute<Array<{ organization_id: string; list_id: string; trigger: 'MANUAL' | 'SCHEDULE' | 'RETRY'; mode: RunMode; started_by: string | null; status: string }>>(
-      `SELECT organization_id, list_id, trigger, mode, started_by, status FROM sync_run WHERE id = ?`,
+    const [run] = await em.execute<Array<{ organization_id: string; list_id: string; trigger: 'MANUAL' | 'SCHEDULE' | 'RETRY'; mode: RunMode; started_by: string | null; status: string; attempt: number }>>(
+      `SELECT organization_id, list_id, trigger, mode, started_by, status, attempt FROM sync_run WHERE id = ?`,
       [runId],
     );
     if (!run || run.status !== 'QUEUED') return;
@@ -431,10 +434,30 @@ export class EntraSyncService {
           }
         : {}),
     });
-    await this.deps.runner.run(
+    const outcome = await this.deps.runner.run(
       { organizationId: run.organization_id, listId: run.list_id, source, trigger: run.trigger, mode: run.mode, actor, createInactive: !row.enabled_only },
       runId,
     );
+    const passing = source.failure && (source.failure.problem === 'THROTTLED' || source.failure.problem === 'NETWORK');
+    const attempt = run.attempt + 1;
+    const delay = this.deps.retrySeconds[attempt - 1];
+    if (outcome?.status === 'FAILED' && passing && delay !== undefined && run.mode !== 'DRY_RUN') {
+      await this.deps.queue.sendRetry({ organizationId: run.organization_id, listId: run.list_id, attempt }, delay);
+      await em.execute(`UPDATE sync_run SET reason = reason || ? WHERE id = ?`, [` (Rollcall retries by itself in ${delay} s, attempt ${attempt} of ${this.deps.retrySeconds.length})`, runId]);
+      this.deps.logger.info({ runId, listId: run.list_id, attempt, delaySeconds: delay }, 'sync run failed for a passing reason; retry scheduled');
+    }
+  }
+
+  /** A scheduled retry: a delta run (trigger RETRY), unless the list is busy or no longer synced. */
+  async retry(job: RetryJob): Promise<void> {
+    const em = this.deps.orm.em.fork();
+    const [row] = await em.execute<Array<{ list_id: string }>>(`SELECT list_id FROM entra_list_sync WHERE list_id = ?`, [job.listId]);
+    if (!row) return;
+    try {
+      await this.enqueue(job.organizationId, job.listId, 'RETRY', 'DELTA', { type: 'SYNC', id: null, label: 'Microsoft Entra ID sync (automatic retry)' }, job.attempt);
+    } catch (err) {
+      this.deps.logger.info({ listId: job.listId, err: err instanceof Error ? err.message : err }, 'retry skipped: the list is syncing already');
+    }
   }
 
   /** source attribute → field key of the list's Entra mappings. */
