@@ -14,18 +14,22 @@
  * missed goal. BENCH_PEOPLE and BENCH_ITERATIONS shrink a run; DATABASE_URL uses that server
  * instead of the embedded one under .data/bench-pg. The server runs with NODE_ENV=production, as
  * the Docker image does (graphql-js drops its development-only checks), unless NODE_ENV is set.
+ *
+ * Then the Entra sync section (entra.ts): full sync, re-sync and delta of 100,000 users against
+ * the Graph simulator, next to bare-client-plus-COPY floors.
  */
+import { spawn } from 'node:child_process';
 import http from 'node:http';
+import path from 'node:path';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { loadConfig } from '../../api/src/config.js';
 import type { App } from '../../api/src/app.js';
-import { initOrm, migrate } from '../../api/src/db/orm.js';
 import { createLogger } from '../../api/src/shared/logger.js';
 import { encodeCursor } from '../../api/src/shared/pagination.js';
 import { sortIndexName } from '../../api/src/lists/lists.service.js';
-import { databaseUrl, startPgServer } from '../support/pg-server.js';
+import { withBenchDatabase } from './database.js';
 
 // Read by graphql-js when it loads, so set before the app is imported (dynamically, in main).
 process.env.NODE_ENV ??= 'production';
@@ -301,275 +305,282 @@ async function seed(db: pg.Client, listId: string): Promise<void> {
 
 async function main(): Promise<void> {
   const started = performance.now();
-  const { adminUrl, stop: stopServer } = await startPgServer('bench-pg', 54349, logger);
-  const dbName = `rollcall_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  let app: App | null = null;
-  let raw: pg.Pool | null = null;
-  let db: pg.Client | null = null;
-  try {
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${dbName}`);
-    const dbUrl = databaseUrl(adminUrl, dbName);
-    const orm = await initOrm(dbUrl, undefined, 2);
-    await migrate(orm);
-    await orm.close(true);
-    const { createApp } = await import('../../api/src/app.js');
-    app = await createApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: dbUrl, LOG_LEVEL: 'silent' }));
-    // The raw-SQL floor: bare pg, two connections, as the API runs its page and count at once.
-    raw = new pg.Pool({ connectionString: dbUrl, max: 2 });
-    db = new pg.Client({ connectionString: dbUrl });
-    await db.connect();
-    const pgVersion = (await db.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0]!.v;
-    console.log(`Rollcall people-listing benchmark: PostgreSQL ${pgVersion}, Node ${process.version} (NODE_ENV=${process.env.NODE_ENV}), ` +
-      `${os.cpus().length} CPUs, load average ${os.loadavg()[0]!.toFixed(2)}; ${ITERATIONS} timed iterations after ${WARMUP} warm-up, pages of ${PAGE_SIZE}\n`);
+  await withBenchDatabase('rollcall_bench', logger, async (dbUrl) => {
+    let app: App | null = null;
+    let raw: pg.Pool | null = null;
+    let db: pg.Client | null = null;
+    try {
+      const { createApp } = await import('../../api/src/app.js');
+      app = await createApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: dbUrl, LOG_LEVEL: 'silent' }));
+      // The raw-SQL floor: bare pg, two connections, as the API runs its page and count at once.
+      raw = new pg.Pool({ connectionString: dbUrl, max: 2 });
+      db = new pg.Client({ connectionString: dbUrl });
+      await db.connect();
+      const pgVersion = (await db.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0]!.v;
+      console.log(`Rollcall people-listing benchmark: PostgreSQL ${pgVersion}, Node ${process.version} (NODE_ENV=${process.env.NODE_ENV}), ` +
+        `${os.cpus().length} CPUs, load average ${os.loadavg()[0]!.toFixed(2)}; ${ITERATIONS} timed iterations after ${WARMUP} warm-up, pages of ${PAGE_SIZE}\n`);
 
-    let token = '';
-    const gql = graphqlClient(app.port, () => token);
+      let token = '';
+      const gql = graphqlClient(app.port, () => token);
 
-    // Owner, list and fields through the API, as an administrator would.
-    token = (await gql<{ setup: { token: string } }>(
-      `mutation($i: SetupInput!) { setup(input: $i) { token } }`,
-      { i: { organizationName: 'Northwind', name: 'Bench Owner', email: 'owner@northwind.example', password: 'bench password 1' } },
-    )).setup.token;
-    const listId = (await gql<{ createMasterList: { id: string } }>(
-      `mutation { createMasterList(input: { name: "Staff", uidField: { key: "employee_id", label: "Employee ID", type: TEXT } }) { id } }`,
-    )).createMasterList.id;
-    for (const [key, type] of FIELDS) {
-      await gql(`mutation($l: ID!, $i: FieldInput!) { addField(listId: $l, input: $i) { id } }`, { l: listId, i: { key, label: key, type } });
-    }
+      // Owner, list and fields through the API, as an administrator would.
+      token = (await gql<{ setup: { token: string } }>(
+        `mutation($i: SetupInput!) { setup(input: $i) { token } }`,
+        { i: { organizationName: 'Northwind', name: 'Bench Owner', email: 'owner@northwind.example', password: 'bench password 1' } },
+      )).setup.token;
+      const listId = (await gql<{ createMasterList: { id: string } }>(
+        `mutation { createMasterList(input: { name: "Staff", uidField: { key: "employee_id", label: "Employee ID", type: TEXT } }) { id } }`,
+      )).createMasterList.id;
+      for (const [key, type] of FIELDS) {
+        await gql(`mutation($l: ID!, $i: FieldInput!) { addField(listId: $l, input: $i) { id } }`, { l: listId, i: { key, label: key, type } });
+      }
 
-    const t0 = performance.now();
-    await seed(db, listId);
-    const seeded = performance.now() - t0;
-    // The server builds each field's sort index in the background (CONCURRENTLY) after addField:
-    // wait until PostgreSQL reports them valid rather than racing them.
-    const wanted = FIELDS.map(([key]) => sortIndexName(key));
-    for (const deadline = Date.now() + 120_000; ; ) {
-      const { rows } = await db.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = ANY($1) AND i.indisvalid AND i.indisready`,
-        [wanted],
-      );
-      if (rows[0]!.n === wanted.length) break;
-      if (Date.now() > deadline) throw new Error(`the sort indexes ${wanted.join(', ')} were not valid within two minutes`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    // Autovacuum would get here on its own after a bulk load (autovacuum_vacuum_insert_threshold):
-    // statistics for the planner, and the visibility map that index-only scans rely on.
-    // A transaction still open elsewhere (a background index build finishing) can keep VACUUM
-    // from marking the new rows all-visible, so repeat it until it has.
-    let visible = 0;
-    for (let attempt = 0; attempt < 5 && visible < 0.99; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, 500));
-      await db.query('VACUUM (ANALYZE) person');
-      const { rows } = await db.query<{ visible: number }>(`SELECT relallvisible::float / greatest(relpages, 1) AS visible FROM pg_class WHERE relname = 'person'`);
-      visible = rows[0]!.visible;
-    }
-    const { rows: sizes } = await db.query<{ n: number; active: number; table: string; indexes: string }>(
-      `SELECT count(*)::int AS n, count(*) FILTER (WHERE status = 'ACTIVE')::int AS active,
-              pg_size_pretty(pg_table_size('person')) AS table, pg_size_pretty(pg_indexes_size('person')) AS indexes FROM person`,
-    );
-    const size = sizes[0]!;
-    console.log(`seeded ${size.n.toLocaleString('en')} people (${size.active.toLocaleString('en')} active) in ${(seeded / 1000).toFixed(1)} s; ` +
-      `indexes valid, VACUUM ANALYZE done (${(visible * 100).toFixed(0)}% of pages all-visible) at ${((performance.now() - t0) / 1000).toFixed(1)} s; table ${size.table}, indexes ${size.indexes}`);
-
-    // Every statement the server sends, as it starts. MikroORM inlines parameters (bindings are
-    // empty), so a captured statement replays verbatim through a bare pg client.
-    const captured: Array<{ sql: string; bindings: unknown[] }> = [];
-    let lastUseUpdates = 0;
-    app.orm.em.getKnex().on('query', (q: { sql: string; bindings?: unknown[] }) => captured.push({ sql: q.sql, bindings: q.bindings ?? [] }));
-    const capture = async <T>(fn: () => Promise<T>): Promise<{ result: T; statements: string[] }> => {
-      captured.length = 0;
-      const result = await fn();
-      // A fire-and-forget write (the token's last-use time) may start just after the response.
-      await new Promise((r) => setTimeout(r, 20));
-      if (captured.some((c) => c.bindings.length > 0)) throw new Error('a statement carried bindings: the replay expects SQL with parameters inlined by MikroORM');
-      const statements = captured.map((c) => c.sql).filter((sql) => !LAST_USE.test(sql.trim()));
-      lastUseUpdates += captured.length - statements.length;
-      captured.length = 0;
-      return { result, statements };
-    };
-    // A warm-up request: the first use of a token records its last-use time, once a minute.
-    await gql(PAGE_QUERY, { l: listId, first: 1 });
-    // The fixed cost of any signed-in request (HTTP, GraphQL, the token's statement), next to a
-    // trivial statement through the bare pool: what no listing can go below.
-    const [baseApiMs, baseRawMs] = await timePair(
-      async () => {
-        await gql('{ __typename }');
-      },
-      async () => {
-        await raw!.query('SELECT 1');
-      },
-    );
-    const base = { api: stats(baseApiMs), raw: stats(baseRawMs) };
-
-    const rows: Row[] = [];
-    for (const s of SCENARIOS) {
-      // The row halfway down this listing, by an ORDER BY ... OFFSET written here, not the API's.
-      const { rows: total } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM person p WHERE p.list_id = $1 AND ${s.where}`, [listId]);
-      const half = Math.floor(total[0]!.n / 2);
-      const { rows: around } = await db.query<{ v: unknown; id: string }>(
-        `SELECT ${s.expr} AS v, p.id FROM person p WHERE p.list_id = $1 AND ${s.where} ORDER BY ${s.expr} ${s.dir}, p.id ${s.dir} OFFSET $2 LIMIT 2`,
-        [listId, half - 1],
-      );
-      const depths: Array<[string, string | null, string | null]> = [
-        ['first page', null, null],
-        [`at ${half.toLocaleString('en')} of ${total[0]!.n.toLocaleString('en')}`, encodeCursor({ v: around[0]!.v, id: around[0]!.id }), around[1]!.id],
-      ];
-      for (const [depth, after, firstId] of depths) {
-        const label = `${s.name}, ${depth}`;
-        const vars = { l: listId, first: PAGE_SIZE, after, ...s.vars };
-        const { result, statements } = await capture(() => gql<PageResult>(PAGE_QUERY, vars));
-        const replay = statements.filter((sql) => /\bperson\b/.test(sql));
-        const pageSql = replay.find((sql) => !/count\(\*\)/i.test(sql));
-        const countSql = replay.find((sql) => /count\(\*\)/i.test(sql));
-        if (replay.length !== 2 || !pageSql || !countSql) throw new Error(`${label}: expected a page and a count statement, captured:\n${statements.join('\n---\n')}`);
-        const runRaw = () => Promise.all([raw!.query(pageSql), raw!.query(countSql)]);
-
-        // Same page both ways, and the right one: a page that is wrong is not worth timing.
-        const [rawPage, rawCount] = await runRaw();
-        const apiIds = result.people.edges.map((e) => e.node.id);
-        const rawIds = rawPage.rows.filter((r: { id: string | null }) => r.id !== null).slice(0, PAGE_SIZE).map((r: { id: string }) => r.id);
-        const expected = Math.min(PAGE_SIZE, total[0]!.n - (after ? half : 0));
-        if (apiIds.length !== expected || JSON.stringify(apiIds) !== JSON.stringify(rawIds)) throw new Error(`${label}: the GraphQL page differs from the replayed SQL page`);
-        if (result.people.totalCount !== (rawCount.rows[0] as { n: number }).n) throw new Error(`${label}: totalCount differs from the replayed count`);
-        if (result.people.totalCount !== total[0]!.n) throw new Error(`${label}: totalCount ${result.people.totalCount}, expected ${total[0]!.n}`);
-        if (firstId && apiIds[0] !== firstId) throw new Error(`${label}: the page does not start right after the cursor's row`);
-
-        const [apiMs, rawMs] = await timePair(
-          async () => {
-            await gql<PageResult>(PAGE_QUERY, vars);
-          },
-          async () => {
-            await runRaw();
-          },
+      const t0 = performance.now();
+      await seed(db, listId);
+      const seeded = performance.now() - t0;
+      // The server builds each field's sort index in the background (CONCURRENTLY) after addField:
+      // wait until PostgreSQL reports them valid rather than racing them.
+      const wanted = FIELDS.map(([key]) => sortIndexName(key));
+      for (const deadline = Date.now() + 120_000; ; ) {
+        const { rows } = await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = ANY($1) AND i.indisvalid AND i.indisready`,
+          [wanted],
         );
-        const api = stats(apiMs);
-        const rawStats = stats(rawMs);
-        rows.push({
-          scenario: s.name,
-          depth,
-          api,
-          raw: rawStats,
-          ratio: api.median / rawStats.median,
-          statements: statements.length,
-          page: await explain(raw, pageSql),
-          count: await explain(raw, countSql),
-        });
+        if (rows[0]!.n === wanted.length) break;
+        if (Date.now() > deadline) throw new Error(`the sort indexes ${wanted.join(', ')} were not valid within two minutes`);
+        await new Promise((r) => setTimeout(r, 200));
       }
-    }
-
-    // Statements per request by page size, for every scenario's first page.
-    const bySize: Array<{ scenario: string; counts: Array<[number, string[]]> }> = [];
-    for (const s of SCENARIOS) {
-      const counts: Array<[number, string[]]> = [];
-      for (const first of [10, 100, 500]) {
-        const { statements } = await capture(() => gql<PageResult>(PAGE_QUERY, { l: listId, first, ...s.vars }));
-        counts.push([first, statements]);
+      // Autovacuum would get here on its own after a bulk load (autovacuum_vacuum_insert_threshold):
+      // statistics for the planner, and the visibility map that index-only scans rely on.
+      // A transaction still open elsewhere (a background index build finishing) can keep VACUUM
+      // from marking the new rows all-visible, so repeat it until it has.
+      let visible = 0;
+      for (let attempt = 0; attempt < 5 && visible < 0.99; attempt++) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, 500));
+        await db.query('VACUUM (ANALYZE) person');
+        const { rows } = await db.query<{ visible: number }>(`SELECT relallvisible::float / greatest(relpages, 1) AS visible FROM pg_class WHERE relname = 'person'`);
+        visible = rows[0]!.visible;
       }
-      bySize.push({ scenario: s.name, counts });
+      const { rows: sizes } = await db.query<{ n: number; active: number; table: string; indexes: string }>(
+        `SELECT count(*)::int AS n, count(*) FILTER (WHERE status = 'ACTIVE')::int AS active,
+                pg_size_pretty(pg_table_size('person')) AS table, pg_size_pretty(pg_indexes_size('person')) AS indexes FROM person`,
+      );
+      const size = sizes[0]!;
+      console.log(`seeded ${size.n.toLocaleString('en')} people (${size.active.toLocaleString('en')} active) in ${(seeded / 1000).toFixed(1)} s; ` +
+        `indexes valid, VACUUM ANALYZE done (${(visible * 100).toFixed(0)}% of pages all-visible) at ${((performance.now() - t0) / 1000).toFixed(1)} s; table ${size.table}, indexes ${size.indexes}`);
+
+      // Every statement the server sends, as it starts. MikroORM inlines parameters (bindings are
+      // empty), so a captured statement replays verbatim through a bare pg client.
+      const captured: Array<{ sql: string; bindings: unknown[] }> = [];
+      let lastUseUpdates = 0;
+      app.orm.em.getKnex().on('query', (q: { sql: string; bindings?: unknown[] }) => captured.push({ sql: q.sql, bindings: q.bindings ?? [] }));
+      const capture = async <T>(fn: () => Promise<T>): Promise<{ result: T; statements: string[] }> => {
+        captured.length = 0;
+        const result = await fn();
+        // A fire-and-forget write (the token's last-use time) may start just after the response.
+        await new Promise((r) => setTimeout(r, 20));
+        if (captured.some((c) => c.bindings.length > 0)) throw new Error('a statement carried bindings: the replay expects SQL with parameters inlined by MikroORM');
+        const statements = captured.map((c) => c.sql).filter((sql) => !LAST_USE.test(sql.trim()));
+        lastUseUpdates += captured.length - statements.length;
+        captured.length = 0;
+        return { result, statements };
+      };
+      // A warm-up request: the first use of a token records its last-use time, once a minute.
+      await gql(PAGE_QUERY, { l: listId, first: 1 });
+      // The fixed cost of any signed-in request (HTTP, GraphQL, the token's statement), next to a
+      // trivial statement through the bare pool: what no listing can go below.
+      const [baseApiMs, baseRawMs] = await timePair(
+        async () => {
+          await gql('{ __typename }');
+        },
+        async () => {
+          await raw!.query('SELECT 1');
+        },
+      );
+      const base = { api: stats(baseApiMs), raw: stats(baseRawMs) };
+
+      const rows: Row[] = [];
+      for (const s of SCENARIOS) {
+        // The row halfway down this listing, by an ORDER BY ... OFFSET written here, not the API's.
+        const { rows: total } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM person p WHERE p.list_id = $1 AND ${s.where}`, [listId]);
+        const half = Math.floor(total[0]!.n / 2);
+        const { rows: around } = await db.query<{ v: unknown; id: string }>(
+          `SELECT ${s.expr} AS v, p.id FROM person p WHERE p.list_id = $1 AND ${s.where} ORDER BY ${s.expr} ${s.dir}, p.id ${s.dir} OFFSET $2 LIMIT 2`,
+          [listId, half - 1],
+        );
+        const depths: Array<[string, string | null, string | null]> = [
+          ['first page', null, null],
+          [`at ${half.toLocaleString('en')} of ${total[0]!.n.toLocaleString('en')}`, encodeCursor({ v: around[0]!.v, id: around[0]!.id }), around[1]!.id],
+        ];
+        for (const [depth, after, firstId] of depths) {
+          const label = `${s.name}, ${depth}`;
+          const vars = { l: listId, first: PAGE_SIZE, after, ...s.vars };
+          const { result, statements } = await capture(() => gql<PageResult>(PAGE_QUERY, vars));
+          const replay = statements.filter((sql) => /\bperson\b/.test(sql));
+          const pageSql = replay.find((sql) => !/count\(\*\)/i.test(sql));
+          const countSql = replay.find((sql) => /count\(\*\)/i.test(sql));
+          if (replay.length !== 2 || !pageSql || !countSql) throw new Error(`${label}: expected a page and a count statement, captured:\n${statements.join('\n---\n')}`);
+          const runRaw = () => Promise.all([raw!.query(pageSql), raw!.query(countSql)]);
+
+          // Same page both ways, and the right one: a page that is wrong is not worth timing.
+          const [rawPage, rawCount] = await runRaw();
+          const apiIds = result.people.edges.map((e) => e.node.id);
+          const rawIds = rawPage.rows.filter((r: { id: string | null }) => r.id !== null).slice(0, PAGE_SIZE).map((r: { id: string }) => r.id);
+          const expected = Math.min(PAGE_SIZE, total[0]!.n - (after ? half : 0));
+          if (apiIds.length !== expected || JSON.stringify(apiIds) !== JSON.stringify(rawIds)) throw new Error(`${label}: the GraphQL page differs from the replayed SQL page`);
+          if (result.people.totalCount !== (rawCount.rows[0] as { n: number }).n) throw new Error(`${label}: totalCount differs from the replayed count`);
+          if (result.people.totalCount !== total[0]!.n) throw new Error(`${label}: totalCount ${result.people.totalCount}, expected ${total[0]!.n}`);
+          if (firstId && apiIds[0] !== firstId) throw new Error(`${label}: the page does not start right after the cursor's row`);
+
+          const [apiMs, rawMs] = await timePair(
+            async () => {
+              await gql<PageResult>(PAGE_QUERY, vars);
+            },
+            async () => {
+              await runRaw();
+            },
+          );
+          const api = stats(apiMs);
+          const rawStats = stats(rawMs);
+          rows.push({
+            scenario: s.name,
+            depth,
+            api,
+            raw: rawStats,
+            ratio: api.median / rawStats.median,
+            statements: statements.length,
+            page: await explain(raw, pageSql),
+            count: await explain(raw, countSql),
+          });
+        }
+      }
+
+      // Statements per request by page size, for every scenario's first page.
+      const bySize: Array<{ scenario: string; counts: Array<[number, string[]]> }> = [];
+      for (const s of SCENARIOS) {
+        const counts: Array<[number, string[]]> = [];
+        for (const first of [10, 100, 500]) {
+          const { statements } = await capture(() => gql<PageResult>(PAGE_QUERY, { l: listId, first, ...s.vars }));
+          counts.push([first, statements]);
+        }
+        bySize.push({ scenario: s.name, counts });
+      }
+
+      // Throughput under load: several clients at once on this machine's cores.
+      const first = rows[0]!;
+      const { statements: firstStatements } = await capture(() => gql<PageResult>(PAGE_QUERY, { l: listId, first: PAGE_SIZE }));
+      const [p, c] = [firstStatements.find((q) => /\bperson\b/.test(q) && !/count\(\*\)/i.test(q))!, firstStatements.find((q) => /count\(\*\)/i.test(q))!];
+      const loadPool = new pg.Pool({ connectionString: dbUrl, max: 2 * CONCURRENCY });
+      const apiLoad = await throughput(async () => {
+        await gql(PAGE_QUERY, { l: listId, first: PAGE_SIZE });
+      });
+      const rawLoad = await throughput(async () => {
+        await Promise.all([loadPool.query(p), loadPool.query(c)]);
+      });
+      await loadPool.end();
+
+      // ---- Report -------------------------------------------------------------------------------
+      console.log('\nTimings: a page of 100 with totalCount (ms; req/s = one client, back to back)\n');
+      console.log(
+        table(
+          ['scenario', 'page', 'GraphQL p50', 'p95', 'req/s', 'raw SQL p50', 'p95', 'req/s', 'added', 'ratio', '≤ 2x', 'SQL/request'],
+          rows.map((r) => [
+            r.scenario,
+            r.depth,
+            ms(r.api.median),
+            ms(r.api.p95),
+            r.api.perSecond.toFixed(0),
+            ms(r.raw.median),
+            ms(r.raw.p95),
+            r.raw.perSecond.toFixed(0),
+            `${r.api.median >= r.raw.median ? '+' : ''}${ms(r.api.median - r.raw.median)}`,
+            `${r.ratio.toFixed(2)}x`,
+            r.ratio <= 2 ? 'met' : 'MISSED',
+            String(r.statements),
+          ]),
+        ),
+      );
+      console.log(`\nFixed cost of a signed-in request: GraphQL { __typename } p50 ${ms(base.api.median)} ms (p95 ${ms(base.api.p95)}), ` +
+        `raw SELECT 1 p50 ${ms(base.raw.median)} ms; "added" is GraphQL p50 minus raw SQL p50.`);
+      console.log(`Under load (${CONCURRENCY} clients for ${CONCURRENT_SECONDS} s, ${first.scenario}, first page): ` +
+        `GraphQL ${apiLoad.toFixed(0)} req/s, raw SQL ${rawLoad.toFixed(0)} req/s (${(rawLoad / apiLoad).toFixed(2)}x)`);
+
+      console.log('\nPlans (EXPLAIN ANALYZE, BUFFERS of the statements the API issued)\n');
+      console.log(
+        table(
+          ['scenario', 'page', 'page query: access path', 'ms', 'buffers', 'count query: access path', 'ms', 'flags'],
+          rows.map((r) => [
+            r.scenario,
+            r.depth,
+            r.page.access,
+            ms(r.page.executionMs),
+            String(r.page.buffers),
+            r.count.access,
+            ms(r.count.executionMs),
+            r.page.problems.length ? r.page.problems.join(', ') : 'ok',
+          ]),
+        ),
+      );
+
+      console.log('\nSQL statements per people request, by page size (authentication, page, count)\n');
+      console.log(
+        table(
+          ['scenario', ...[10, 100, 500].map((n) => `first: ${n}`), '≤ 3'],
+          bySize.map((b) => [b.scenario, ...b.counts.map(([, st]) => String(st.length)), b.counts.every(([, st]) => st.length <= 3) ? 'met' : 'MISSED']),
+        ),
+      );
+      const over = bySize.flatMap((b) => b.counts.filter(([, st]) => st.length > 3).map(([n, st]) => `${b.scenario}, first ${n}:\n    ${st.join('\n    ')}`));
+      if (lastUseUpdates) console.log(`\n(${lastUseUpdates} last-use update(s) of the bearer token left out: the API records a credential's use at most once a minute.)`);
+      if (over.length) console.log(`\nStatements of the requests over budget:\n  ${over.join('\n  ')}`);
+
+      // ---- Verdicts -----------------------------------------------------------------------------
+      const worst = rows.reduce((a, b) => (b.ratio > a.ratio ? b : a));
+      const slow = rows.filter((r) => r.ratio > 2);
+      const maxStatements = Math.max(...bySize.flatMap((b) => b.counts.map(([, st]) => st.length)), ...rows.map((r) => r.statements));
+      const flagged = rows.filter((r) => r.page.problems.length > 0);
+      const verdicts = [
+        slow.length === 0
+          ? `met     GraphQL within 2x of raw SQL: worst ${worst.ratio.toFixed(2)}x (${worst.scenario}, ${worst.depth})`
+          : `MISSED  GraphQL within 2x of raw SQL in ${slow.length} of ${rows.length}: ${slow.map((r) => `${r.scenario}, ${r.depth} at ${r.ratio.toFixed(2)}x`).join('; ')}` +
+            ` (the API adds ${ms(Math.min(...rows.map((r) => r.api.median - r.raw.median)))}-${ms(Math.max(...rows.map((r) => r.api.median - r.raw.median)))} ms;` +
+            ` a signed-in { __typename } alone adds ${ms(base.api.median - base.raw.median)} ms over a bare SELECT 1, so a page whose SQL takes less than that cannot be within 2x)`,
+        maxStatements <= 3
+          ? `met     at most 3 SQL statements per request whatever the page size: at most ${maxStatements} for pages of 10, 100 and 500`
+          : `MISSED  at most 3 SQL statements per request: up to ${maxStatements}`,
+        flagged.length === 0
+          ? `met     page queries use indexes: no Seq Scan of person, no Sort of more than ${BIG_SORT_ROWS.toLocaleString('en')} rows`
+          : `MISSED  page queries use indexes: ${flagged.map((r) => `${r.scenario}, ${r.depth}: ${r.page.problems.join(', ')}`).join('; ')}`,
+      ];
+      console.log(`\nVerdicts\n  ${verdicts.join('\n  ')}`);
+      const missed = verdicts.filter((v) => v.startsWith('MISSED')).length;
+      if (missed) console.log(`\n!!! MISSED ${missed} of ${verdicts.length} people-listing goals (see above) !!!`);
+      console.log(`\nbenchmark took ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    } finally {
+      await db?.end().catch(() => undefined);
+      await raw?.end().catch(() => undefined);
+      await app?.stop();
     }
-
-    // Throughput under load: several clients at once on this machine's cores.
-    const first = rows[0]!;
-    const { statements: firstStatements } = await capture(() => gql<PageResult>(PAGE_QUERY, { l: listId, first: PAGE_SIZE }));
-    const [p, c] = [firstStatements.find((q) => /\bperson\b/.test(q) && !/count\(\*\)/i.test(q))!, firstStatements.find((q) => /count\(\*\)/i.test(q))!];
-    const loadPool = new pg.Pool({ connectionString: databaseUrl(adminUrl, dbName), max: 2 * CONCURRENCY });
-    const apiLoad = await throughput(async () => {
-      await gql(PAGE_QUERY, { l: listId, first: PAGE_SIZE });
-    });
-    const rawLoad = await throughput(async () => {
-      await Promise.all([loadPool.query(p), loadPool.query(c)]);
-    });
-    await loadPool.end();
-
-    // ---- Report -------------------------------------------------------------------------------
-    console.log('\nTimings: a page of 100 with totalCount (ms; req/s = one client, back to back)\n');
-    console.log(
-      table(
-        ['scenario', 'page', 'GraphQL p50', 'p95', 'req/s', 'raw SQL p50', 'p95', 'req/s', 'added', 'ratio', '≤ 2x', 'SQL/request'],
-        rows.map((r) => [
-          r.scenario,
-          r.depth,
-          ms(r.api.median),
-          ms(r.api.p95),
-          r.api.perSecond.toFixed(0),
-          ms(r.raw.median),
-          ms(r.raw.p95),
-          r.raw.perSecond.toFixed(0),
-          `${r.api.median >= r.raw.median ? '+' : ''}${ms(r.api.median - r.raw.median)}`,
-          `${r.ratio.toFixed(2)}x`,
-          r.ratio <= 2 ? 'met' : 'MISSED',
-          String(r.statements),
-        ]),
-      ),
-    );
-    console.log(`\nFixed cost of a signed-in request: GraphQL { __typename } p50 ${ms(base.api.median)} ms (p95 ${ms(base.api.p95)}), ` +
-      `raw SELECT 1 p50 ${ms(base.raw.median)} ms; "added" is GraphQL p50 minus raw SQL p50.`);
-    console.log(`Under load (${CONCURRENCY} clients for ${CONCURRENT_SECONDS} s, ${first.scenario}, first page): ` +
-      `GraphQL ${apiLoad.toFixed(0)} req/s, raw SQL ${rawLoad.toFixed(0)} req/s (${(rawLoad / apiLoad).toFixed(2)}x)`);
-
-    console.log('\nPlans (EXPLAIN ANALYZE, BUFFERS of the statements the API issued)\n');
-    console.log(
-      table(
-        ['scenario', 'page', 'page query: access path', 'ms', 'buffers', 'count query: access path', 'ms', 'flags'],
-        rows.map((r) => [
-          r.scenario,
-          r.depth,
-          r.page.access,
-          ms(r.page.executionMs),
-          String(r.page.buffers),
-          r.count.access,
-          ms(r.count.executionMs),
-          r.page.problems.length ? r.page.problems.join(', ') : 'ok',
-        ]),
-      ),
-    );
-
-    console.log('\nSQL statements per people request, by page size (authentication, page, count)\n');
-    console.log(
-      table(
-        ['scenario', ...[10, 100, 500].map((n) => `first: ${n}`), '≤ 3'],
-        bySize.map((b) => [b.scenario, ...b.counts.map(([, st]) => String(st.length)), b.counts.every(([, st]) => st.length <= 3) ? 'met' : 'MISSED']),
-      ),
-    );
-    const over = bySize.flatMap((b) => b.counts.filter(([, st]) => st.length > 3).map(([n, st]) => `${b.scenario}, first ${n}:\n    ${st.join('\n    ')}`));
-    if (lastUseUpdates) console.log(`\n(${lastUseUpdates} last-use update(s) of the bearer token left out: the API records a credential's use at most once a minute.)`);
-    if (over.length) console.log(`\nStatements of the requests over budget:\n  ${over.join('\n  ')}`);
-
-    // ---- Verdicts -----------------------------------------------------------------------------
-    const worst = rows.reduce((a, b) => (b.ratio > a.ratio ? b : a));
-    const slow = rows.filter((r) => r.ratio > 2);
-    const maxStatements = Math.max(...bySize.flatMap((b) => b.counts.map(([, st]) => st.length)), ...rows.map((r) => r.statements));
-    const flagged = rows.filter((r) => r.page.problems.length > 0);
-    const verdicts = [
-      slow.length === 0
-        ? `met     GraphQL within 2x of raw SQL: worst ${worst.ratio.toFixed(2)}x (${worst.scenario}, ${worst.depth})`
-        : `MISSED  GraphQL within 2x of raw SQL in ${slow.length} of ${rows.length}: ${slow.map((r) => `${r.scenario}, ${r.depth} at ${r.ratio.toFixed(2)}x`).join('; ')}` +
-          ` (the API adds ${ms(Math.min(...rows.map((r) => r.api.median - r.raw.median)))}-${ms(Math.max(...rows.map((r) => r.api.median - r.raw.median)))} ms;` +
-          ` a signed-in { __typename } alone adds ${ms(base.api.median - base.raw.median)} ms over a bare SELECT 1, so a page whose SQL takes less than that cannot be within 2x)`,
-      maxStatements <= 3
-        ? `met     at most 3 SQL statements per request whatever the page size: at most ${maxStatements} for pages of 10, 100 and 500`
-        : `MISSED  at most 3 SQL statements per request: up to ${maxStatements}`,
-      flagged.length === 0
-        ? `met     page queries use indexes: no Seq Scan of person, no Sort of more than ${BIG_SORT_ROWS.toLocaleString('en')} rows`
-        : `MISSED  page queries use indexes: ${flagged.map((r) => `${r.scenario}, ${r.depth}: ${r.page.problems.join(', ')}`).join('; ')}`,
-    ];
-    console.log(`\nVerdicts\n  ${verdicts.join('\n  ')}`);
-    const missed = verdicts.filter((v) => v.startsWith('MISSED')).length;
-    if (missed) console.log(`\n!!! MISSED ${missed} of ${verdicts.length} people-listing goals (see above) !!!`);
-    console.log(`\nbenchmark took ${((performance.now() - started) / 1000).toFixed(0)} s`);
-  } finally {
-    await db?.end().catch(() => undefined);
-    await raw?.end().catch(() => undefined);
-    await app?.stop();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch((err: unknown) => console.error(`could not drop ${dbName}:`, err));
-    await admin.end().catch(() => undefined);
-    await stopServer();
-  }
+  });
 }
 
-main().catch((err: unknown) => {
+/**
+ * The Entra sync section (entra.ts) in a process of its own: it needs the simulator's certificate
+ * in NODE_EXTRA_CA_CERTS from the start, and its memory figures must not include this section's.
+ */
+async function entraSection(): Promise<void> {
+  const child = spawn(process.execPath, [...process.execArgv, path.join(import.meta.dirname, 'entra.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
+  const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
+  if (code !== 0) throw new Error(`the Entra sync benchmark failed (exit code ${code})`);
+}
+
+// --entra-only (or BENCH_ENTRA=only) runs just the Entra sync section, --no-entra (BENCH_ENTRA=skip)
+// just the listing; --million (BENCH_ENTRA_USERS=1000000) syncs a million users instead of 100,000.
+const only = process.argv.includes('--entra-only') || process.env.BENCH_ENTRA === 'only';
+const skip = process.argv.includes('--no-entra') || process.env.BENCH_ENTRA === 'skip';
+(async () => {
+  if (!only) await main();
+  if (!skip) await entraSection();
+})().catch((err: unknown) => {
   console.error(err);
   process.exit(1);
 });

@@ -20,13 +20,88 @@ export interface ApplyResult {
   reactivated: number;
 }
 
+type PersonRow = { id: string; uid: string; status: CurrentPerson['status']; values: PersonValues; source: string | null; source_anchor: string | null };
+const PERSON_COLUMNS = `id, uid, status, "values", source, source_anchor`;
+const toCurrent = (r: PersonRow): CurrentPerson => ({ id: r.id, uid: r.uid, status: r.status, values: r.values, source: r.source, sourceAnchor: r.source_anchor });
+/** A text[] literal: every element quoted, so any anchor or UID survives. */
+const textArray = (items: Iterable<string>) => `{${[...items].map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
+
 /** Reads a list's people as planning needs them. */
 export async function loadCurrent(em: EntityManager, listId: string): Promise<CurrentPerson[]> {
-  const rows = await em.execute<Array<{ id: string; uid: string; status: CurrentPerson['status']; values: PersonValues; source: string | null; source_anchor: string | null }>>(
-    `SELECT id, uid, status, "values", source, source_anchor FROM person WHERE list_id = ?`,
+  const rows = await em.execute<PersonRow[]>(`SELECT ${PERSON_COLUMNS} FROM person WHERE list_id = ?`, [listId]);
+  return rows.map(toCurrent);
+}
+
+/**
+ * The people a page of records can match, through the indexes: this source's people by anchor,
+ * and people by UID or by id (the caller resolves emails to ids, see `emailIndex`).
+ */
+export async function loadCandidates(em: EntityManager, listId: string, source: string, q: { anchors: Iterable<string>; uids: Iterable<string>; ids: Iterable<string> }): Promise<CurrentPerson[]> {
+  const anchors = [...q.anchors];
+  const uids = [...q.uids];
+  const ids = [...q.ids];
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  if (anchors.length) {
+    parts.push(`SELECT ${PERSON_COLUMNS} FROM person WHERE list_id = ? AND source = ? AND source_anchor = ANY(?::text[])`);
+    params.push(listId, source, textArray(anchors));
+  }
+  if (uids.length) {
+    parts.push(`SELECT ${PERSON_COLUMNS} FROM person WHERE list_id = ? AND uid = ANY(?::text[])`);
+    params.push(listId, textArray(uids));
+  }
+  if (ids.length) {
+    parts.push(`SELECT ${PERSON_COLUMNS} FROM person WHERE list_id = ? AND id = ANY(?::uuid[])`);
+    params.push(listId, `{${ids.join(',')}}`);
+  }
+  if (parts.length === 0) return [];
+  const rows = await em.execute<PersonRow[]>(parts.join(' UNION '), params);
+  return rows.map(toCurrent);
+}
+
+/**
+ * Lowercased email → id of the first person holding it, for matching by email: read once per
+ * run, and only when a record needs it (a list synced before matches by anchor).
+ */
+export async function emailIndex(em: EntityManager, listId: string, emailKey: string): Promise<Map<string, string>> {
+  const rows = await em.execute<Array<{ e: string; id: string }>>(
+    `SELECT lower(btrim("values"->>?)) AS e, id FROM person WHERE list_id = ? AND "values"->>? IS NOT NULL`,
+    [emailKey, listId, emailKey],
+  );
+  const out = new Map<string, string>();
+  for (const r of rows) if (r.e && !out.has(r.e)) out.set(r.e, r.id);
+  return out;
+}
+
+/** How many people a list has, and how many are active: the base of safety limits. */
+export async function peopleCounts(em: EntityManager, listId: string): Promise<{ active: number; people: number }> {
+  const [row] = await em.execute<Array<{ active: number; people: number }>>(
+    `SELECT count(*) FILTER (WHERE status = 'ACTIVE')::int AS active, count(*)::int AS people FROM person WHERE list_id = ?`,
     [listId],
   );
-  return rows.map((r) => ({ id: r.id, uid: r.uid, status: r.status, values: r.values, source: r.source, sourceAnchor: r.source_anchor }));
+  return row ?? { active: 0, people: 0 };
+}
+
+/** A source's active people in a list, a slice at a time (keyset on the status/UID index). */
+export async function* activeSourcePeople(em: EntityManager, listId: string, source: string, slice = 10_000): AsyncIterable<CurrentPerson[]> {
+  let after: string | null = null;
+  for (;;) {
+    const rows: PersonRow[] = await em.execute<PersonRow[]>(
+      `SELECT ${PERSON_COLUMNS} FROM person WHERE list_id = ? AND status = 'ACTIVE' ${after === null ? '' : 'AND uid > ?'} ORDER BY uid LIMIT ?`,
+      after === null ? [listId, slice] : [listId, after, slice],
+    );
+    if (rows.length === 0) return;
+    yield rows.filter((r) => r.source === source).map(toCurrent);
+    if (rows.length < slice) return;
+    after = rows[rows.length - 1]!.uid;
+  }
+}
+
+/** This source's people with the given anchors (delta removals). */
+export async function peopleByAnchor(em: EntityManager, listId: string, source: string, anchors: readonly string[]): Promise<CurrentPerson[]> {
+  if (anchors.length === 0) return [];
+  const rows = await em.execute<PersonRow[]>(`SELECT ${PERSON_COLUMNS} FROM person WHERE list_id = ? AND source = ? AND source_anchor = ANY(?::text[])`, [listId, source, textArray(anchors)]);
+  return rows.map(toCurrent);
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -50,22 +125,24 @@ export async function applyPlan(em: EntityManager, ctx: ApplyContext, plan: Plan
   for (const batch of chunks(plan.creates, batchSize)) {
     await em.transactional(async (tem) => {
       const rows = JSON.stringify(batch.map((c) => ({ anchor: c.anchor, uid: c.uid, values: c.values, status: c.status ?? 'ACTIVE' })));
-      const created = await tem.execute<Array<{ id: string }>>(
-        `INSERT INTO person (id, organization_id, list_id, uid, status, "values", source, source_anchor, created_at, updated_at, deactivated_at)
-         SELECT gen_random_uuid(), ?, ?, d.uid, d.status, d."values", ?, d.anchor, ?, ?, CASE WHEN d.status = 'INACTIVE' THEN ?::timestamptz END
-           FROM jsonb_to_recordset(?::jsonb) AS d(anchor text, uid text, "values" jsonb, status text)
-         RETURNING id`,
-        [ctx.organizationId, ctx.listId, ctx.source, now, now, now, rows],
+      // People, their audit rows and their events in one statement: the audit rows and events come
+      // from what the insert returned, not from reading the people again.
+      const [row] = await tem.execute<Array<{ n: number }>>(
+        `WITH created AS (
+           INSERT INTO person (id, organization_id, list_id, uid, status, "values", source, source_anchor, created_at, updated_at, deactivated_at)
+           SELECT gen_random_uuid(), ?, ?, d.uid, d.status, d."values", ?, d.anchor, ?, ?, CASE WHEN d.status = 'INACTIVE' THEN ?::timestamptz END
+             FROM jsonb_to_recordset(?::jsonb) AS d(anchor text, uid text, "values" jsonb, status text)
+           RETURNING id, "values"
+         ), audited AS (
+           INSERT INTO audit_entry (id, organization_id, list_id, person_id, entity_type, entity_id, action, actor_type, actor_id, actor_label, changes, at)
+           SELECT gen_random_uuid(), ?, ?, c.id, 'person', c.id, 'person.created', ?, ?, ?,
+                  (SELECT coalesce(jsonb_agg(jsonb_build_object('field', e.key, 'before', NULL, 'after', e.value)), '[]'::jsonb) FROM jsonb_each(c."values") e), ?
+             FROM created c
+         )
+         SELECT count(${NOTIFY('c.id', 'person.created')})::int AS n FROM created c`,
+        [ctx.organizationId, ctx.listId, ctx.source, now, now, now, rows, ctx.organizationId, ctx.listId, ...actor, now, CHANNEL, ctx.organizationId, ctx.listId],
       );
-      await tem.execute(
-        `INSERT INTO audit_entry (id, organization_id, list_id, person_id, entity_type, entity_id, action, actor_type, actor_id, actor_label, changes, at)
-         SELECT gen_random_uuid(), p.organization_id, p.list_id, p.id, 'person', p.id, 'person.created', ?, ?, ?,
-                (SELECT coalesce(jsonb_agg(jsonb_build_object('field', e.key, 'before', NULL, 'after', e.value)), '[]'::jsonb) FROM jsonb_each(p."values") e), ?
-           FROM person p WHERE p.id = ANY(?::uuid[])`,
-        [...actor, now, `{${created.map((r) => r.id).join(',')}}`],
-      );
-      await notify(tem, ctx, created.map((r) => r.id), 'person.created');
-      result.created += created.length;
+      result.created += row?.n ?? 0;
     });
   }
 
@@ -81,25 +158,27 @@ export async function applyPlan(em: EntityManager, ctx: ApplyContext, plan: Plan
           changes: u.changes,
         })),
       );
-      const updated = await tem.execute<Array<{ id: string }>>(
-        `UPDATE person p
-            SET "values" = (p."values" - d.remove) || d.patch, uid = d.uid, source = ?, source_anchor = d.anchor,
-                version = p.version + 1, updated_at = ?
-           FROM jsonb_to_recordset(?::jsonb) AS d(id uuid, uid text, anchor text, patch jsonb, remove text[])
-          WHERE p.id = d.id AND p.list_id = ?
-         RETURNING p.id`,
-        [ctx.source, now, rows, ctx.listId],
+      // Re-anchoring alone (no field changed) writes the person but no audit row or event.
+      const [row] = await tem.execute<Array<{ n: number }>>(
+        `WITH d AS (
+           SELECT * FROM jsonb_to_recordset(?::jsonb) AS d(id uuid, uid text, anchor text, patch jsonb, remove text[], changes jsonb)
+         ), updated AS (
+           UPDATE person p
+              SET "values" = (p."values" - d.remove) || d.patch, uid = d.uid, source = ?, source_anchor = d.anchor,
+                  version = p.version + 1, updated_at = ?
+             FROM d
+            WHERE p.id = d.id AND p.list_id = ?
+           RETURNING p.id, d.changes
+         ), changed AS (
+           SELECT id, changes FROM updated WHERE jsonb_array_length(changes) > 0
+         ), audited AS (
+           INSERT INTO audit_entry (id, organization_id, list_id, person_id, entity_type, entity_id, action, actor_type, actor_id, actor_label, changes, at)
+           SELECT gen_random_uuid(), ?, ?, c.id, 'person', c.id, 'person.updated', ?, ?, ?, c.changes, ? FROM changed c
+         )
+         SELECT count(${NOTIFY('c.id', 'person.updated')})::int AS n FROM changed c`,
+        [rows, ctx.source, now, ctx.listId, ctx.organizationId, ctx.listId, ...actor, now, CHANNEL, ctx.organizationId, ctx.listId],
       );
-      await tem.execute(
-        `INSERT INTO audit_entry (id, organization_id, list_id, person_id, entity_type, entity_id, action, actor_type, actor_id, actor_label, changes, at)
-         SELECT gen_random_uuid(), ?, ?, d.id, 'person', d.id, 'person.updated', ?, ?, ?, d.changes, ?
-           FROM jsonb_to_recordset(?::jsonb) AS d(id uuid, changes jsonb)
-          WHERE jsonb_array_length(d.changes) > 0`,
-        [ctx.organizationId, ctx.listId, ...actor, now, rows],
-      );
-      const changed = new Set(batch.filter((u) => u.changes.length > 0).map((u) => u.personId));
-      await notify(tem, ctx, updated.map((r) => r.id).filter((id) => changed.has(id)), 'person.updated');
-      result.updated += changed.size;
+      result.updated += row?.n ?? 0;
     });
   }
 
@@ -123,32 +202,31 @@ async function setStatus(
   for (const batch of chunks(changes, batchSize)) {
     await em.transactional(async (tem) => {
       // Only people still in the opposite state change: a plan applied twice writes nothing.
-      const rows = await tem.execute<Array<{ id: string }>>(
-        `UPDATE person SET status = ?, deactivated_at = ?, updated_at = ?, version = version + 1
-          WHERE list_id = ? AND status = ? AND id = ANY(?::uuid[])
-        RETURNING id`,
-        [status, status === 'INACTIVE' ? now : null, now, ctx.listId, from, `{${batch.map((c) => c.personId).join(',')}}`],
+      const [row] = await tem.execute<Array<{ n: number }>>(
+        `WITH changed AS (
+           UPDATE person SET status = ?, deactivated_at = ?, updated_at = ?, version = version + 1
+            WHERE list_id = ? AND status = ? AND id = ANY(?::uuid[])
+           RETURNING id
+         ), audited AS (
+           INSERT INTO audit_entry (id, organization_id, list_id, person_id, entity_type, entity_id, action, actor_type, actor_id, actor_label, changes, at)
+           SELECT gen_random_uuid(), ?, ?, c.id, 'person', c.id, ?, ?, ?, ?, jsonb_build_array(jsonb_build_object('field', 'status', 'before', ?::text, 'after', ?::text)), ?
+             FROM changed c
+         )
+         SELECT count(${NOTIFY('c.id', action)})::int AS n FROM changed c`,
+        [status, status === 'INACTIVE' ? now : null, now, ctx.listId, from, `{${batch.map((c) => c.personId).join(',')}}`,
+          ctx.organizationId, ctx.listId, action, ...actor, from, status, now, CHANNEL, ctx.organizationId, ctx.listId],
       );
-      const ids = rows.map((r) => r.id);
-      await tem.execute(
-        `INSERT INTO audit_entry (id, organization_id, list_id, person_id, entity_type, entity_id, action, actor_type, actor_id, actor_label, changes, at)
-         SELECT gen_random_uuid(), ?, ?, id, 'person', id, ?, ?, ?, ?, jsonb_build_array(jsonb_build_object('field', 'status', 'before', ?::text, 'after', ?::text)), ?
-           FROM unnest(?::uuid[]) AS id`,
-        [ctx.organizationId, ctx.listId, action, ...actor, from, status, now, `{${ids.join(',')}}`],
-      );
-      await notify(tem, ctx, ids, action);
-      n += ids.length;
+      n += row?.n ?? 0;
     });
   }
   return n;
 }
 
-/** One pg_notify per person, in the batch's transaction (delivered on commit only). */
-async function notify(em: EntityManager, ctx: ApplyContext, ids: string[], type: string): Promise<void> {
-  if (ids.length === 0) return;
-  await em.execute(
-    `SELECT pg_notify(?, json_build_object('type', ?::text, 'organizationId', ?::uuid, 'listId', ?::uuid, 'personId', id)::text)
-       FROM unnest(?::uuid[]) AS id`,
-    [CHANNEL, type, ctx.organizationId, ctx.listId, `{${ids.join(',')}}`],
-  );
+/**
+ * One pg_notify per person of a statement's rows, in the batch's transaction (PostgreSQL delivers
+ * them on commit only). Parameters, in order: the channel, the organisation, the list.
+ */
+function NOTIFY(idColumn: string, type: string): string {
+  if (!/^[a-z_.]+$/.test(type)) throw new Error(`not an event type: ${type}`);
+  return `pg_notify(?, json_build_object('type', '${type}', 'organizationId', ?::uuid, 'listId', ?::uuid, 'personId', ${idColumn})::text)`;
 }

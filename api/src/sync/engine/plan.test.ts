@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { plan, planCounts } from './plan.js';
+import { emptyPlan, plan, planCounts, Planner } from './plan.js';
 import { checkSafety } from './safety.js';
 import { mapRecord } from './mapping.js';
 import type { CurrentPerson, DesiredPerson, PlanOptions } from './types.js';
@@ -89,6 +89,62 @@ describe('plan', () => {
       { id: '3', uid: 'E3', status: 'ACTIVE', values: first.creates[0]!.values, source: 'entra', sourceAnchor: 'obj-3' },
     ];
     expect(planCounts(plan(applied, desired, opts))).toEqual({ created: 0, updated: 0, deactivated: 0, reactivated: 0, unchanged: 3, errors: 0 });
+  });
+});
+
+describe('Planner, a page at a time', () => {
+  // Conflicts of every kind: adoption by UID and by email, a moved UID, two records with one
+  // anchor or one UID, a record without UID, disabled, returning and departed people.
+  const current: CurrentPerson[] = [
+    person('1', 'E1'),
+    person('2', 'E2', { status: 'INACTIVE' }),
+    person('3', 'E3', { source: null, sourceAnchor: null }),
+    person('4', 'E4', { source: null, sourceAnchor: null }, { email: 'four@x.test' }),
+    person('5', 'E5'),
+    person('6', 'E6'),
+    person('7', 'E7'),
+    person('8', 'E8', { source: 'csv' }),
+  ];
+  const desired: DesiredPerson[] = [
+    want('obj-1', 'E1', { department: 'Art' }),
+    want('obj-2', 'E2'),
+    want('obj-33', 'E3'),
+    want('obj-44', 'E44', { email: 'FOUR@x.test' }),
+    want('obj-5', 'E6'),
+    want('obj-1', 'E1'),
+    want('obj-9', 'E9'),
+    want('obj-10', 'E9'),
+    want('obj-11', ''),
+    want('obj-7', 'E7', {}, false),
+  ];
+  /** What a caller looking people up by anchor, UID and email would hand the planner for `page`. */
+  const lookup = (page: DesiredPerson[]) =>
+    current.filter((p) =>
+      page.some((d) => (p.source === 'entra' && p.sourceAnchor === d.anchor) || p.uid === d.values.employee_id || String(p.values.email).toLowerCase() === String(d.values.email).toLowerCase()),
+    );
+
+  it.each([1, 2, 3, 10])('plans pages of %i exactly as plan() plans the whole directory', (size) => {
+    const planner = new Planner(opts);
+    const paged = emptyPlan();
+    for (let i = 0; i < desired.length; i += size) {
+      const page = desired.slice(i, i + size);
+      planner.addPage(lookup(page), page, paged);
+    }
+    paged.deactivations.push(...planner.removals(current, null, []));
+    expect(paged).toEqual(plan(current, desired, opts));
+    expect(planCounts(paged)).toEqual({ created: 1, updated: 2, deactivated: 2, reactivated: 1, unchanged: 0, errors: 4 });
+  });
+
+  it('never matches a person the run created or re-anchored, even once written', () => {
+    const planner = new Planner(opts);
+    const first = emptyPlan();
+    planner.addPage([], [want('obj-1', 'E1')], first);
+    // The person now exists (written early); a later record with its email must not claim it.
+    const written: CurrentPerson = { id: 'new', uid: 'E1', status: 'ACTIVE', source: 'entra', sourceAnchor: 'obj-1', values: first.creates[0]!.values };
+    const later = emptyPlan();
+    planner.addPage([written], [want('obj-2', 'E2', { email: 'e1@x.test' })], later);
+    expect(later.creates).toEqual([expect.objectContaining({ anchor: 'obj-2', uid: 'E2' })]);
+    expect(planner.removals([written], null, [])).toEqual([]);
   });
 });
 

@@ -6,10 +6,10 @@ import { errors, isUniqueViolation } from '../../shared/errors.js';
 import type { Actor } from '../../audit/audit-entry.entity.js';
 import { ListFieldSchema, MasterListSchema, type ListField } from '../../lists/list.entities.js';
 import { mapRecord, type FieldMappingRule, type Transform } from './mapping.js';
-import { plan as makePlan, planCounts } from './plan.js';
+import { emptyPlan, planCounts, Planner } from './plan.js';
 import { checkSafety, DEFAULT_THRESHOLD, type DeactivationThreshold } from './safety.js';
-import { applyPlan, loadCurrent } from './apply.js';
-import type { DesiredPerson, Plan, PlanProblem, SourceRecord } from './types.js';
+import { activeSourcePeople, applyPlan, emailIndex, loadCandidates, peopleByAnchor, peopleCounts, type ApplyContext, type ApplyResult } from './apply.js';
+import type { CurrentPerson, DesiredPerson, Plan, PlanProblem, SourceRecord } from './types.js';
 import { CHANNEL } from '../../events/event-bus.js';
 
 /** Where desired state comes from: pages of records, and for delta runs the anchors removed. */
@@ -75,6 +75,8 @@ export const STALE_AFTER_MS = 30_000;
 /** A queued run no worker has taken after this long is given up (workers poll every second or so). */
 export const QUEUED_STALE_AFTER_MS = 15 * 60_000;
 const KEEP_ERRORS = 200;
+/** Changes handed to the writer at once (its transactions are this size too). */
+const WRITE_BATCH = 5000;
 
 /**
  * Runs a source into a list: records the run, reads pages, maps, plans, checks safety, applies
@@ -177,61 +179,106 @@ export class SyncRunner {
     if (rules.length === 0) throw new Error(`the list has no field mappings for ${req.source.name}; configure the mapping first`);
     const uidField = fields.find((f) => f.id === list.uidFieldId)!;
     const emailKey = rules.map((r) => byKey.get(r.fieldKey)).find((f) => f?.type === 'EMAIL')?.key ?? null;
+    const ctx: ApplyContext = { organizationId: req.organizationId, listId: list.id, source: req.source.name, actor: req.actor };
+    const limit = req.threshold ?? { percent: list.deactivationLimitPercent ?? DEFAULT_THRESHOLD.percent, absolute: list.deactivationLimitCount ?? DEFAULT_THRESHOLD.absolute };
+    const start = await peopleCounts(em, list.id);
+    const planner = new Planner({ source: req.source.name, uidKey: uidField.key, emailKey, ownedKeys: rules.map((r) => r.fieldKey), createInactive: req.createInactive ?? false });
+    const lookup = new CandidateLookup(em, list.id, req.source.name, uidField.key, emailKey, start.people > 0);
 
-    const desired: DesiredPerson[] = [];
+    // What is planned and not yet written; what was handed to the writer already.
+    let pending = emptyPlan();
     const problems: PlanProblem[] = [];
+    const handed = { created: 0, updated: 0, deactivated: 0, reactivated: 0, unchanged: 0, errors: 0 };
+    const written: ApplyResult = { created: 0, updated: 0, deactivated: 0, reactivated: 0 };
+    const planned = () => {
+      const p = planCounts(pending);
+      return { created: handed.created + p.created, updated: handed.updated + p.updated, deactivated: handed.deactivated + p.deactivated, reactivated: handed.reactivated + p.reactivated, unchanged: p.unchanged, errors: p.errors + problems.length };
+    };
+    // Writing starts before the read ends only when no outcome of the run could trip the safety
+    // limit: every active person not matched yet deactivated, on top of the deactivations planned
+    // so far, would still be within it. A first backfill (no active people) writes as it reads,
+    // so a million people stream through; a list that might lose people waits for the whole plan.
+    const mayWrite = () =>
+      req.mode !== 'DRY_RUN' && !checkSafety({ deactivations: { length: planned().deactivated + Math.max(0, start.active - planner.matchedActive) } }, start.active, counts.seen, 'delta', limit).halt;
+    let writing: Promise<void> = Promise.resolve();
+    const hand = async (force: boolean) => {
+      const size = pending.creates.length + pending.updates.length + pending.deactivations.length + pending.reactivations.length;
+      if (size === 0 || (!force && size < WRITE_BATCH)) return;
+      // One batch in the writer at a time; reading and planning go on meanwhile.
+      await writing;
+      const batch = pending;
+      const p = planCounts(batch);
+      for (const k of ['created', 'updated', 'deactivated', 'reactivated'] as const) handed[k] += p[k];
+      pending = { ...emptyPlan(), unchanged: batch.unchanged, problems: batch.problems };
+      writing = applyPlan(em, ctx, batch, this.deps.clock, WRITE_BATCH).then((r) => {
+        for (const k of ['created', 'updated', 'deactivated', 'reactivated'] as const) written[k] += r[k];
+      });
+      writing.catch(() => undefined);
+    };
+
     let lastBeat = this.deps.clock.now().getTime();
-    for await (const page of req.source.pages()) {
-      for (const record of page) {
-        const mapped = mapRecord(record, rules, byKey);
-        if ('person' in mapped) desired.push(mapped.person);
-        else problems.push(mapped.problem);
+    let early = false;
+    try {
+      for await (const page of prefetched(req.source.pages())) {
+        const desired: DesiredPerson[] = [];
+        for (const record of page) {
+          const mapped = mapRecord(record, rules, byKey);
+          if ('person' in mapped) desired.push(mapped.person);
+          else problems.push(mapped.problem);
+        }
+        counts.seen += page.length;
+        planner.addPage(await lookup.candidates(desired, planner), desired, pending);
+        early ||= mayWrite();
+        if (early) await hand(false);
+        Object.assign(counts, planned(), early ? written : {});
+        const t = this.deps.clock.now().getTime();
+        if (t - lastBeat >= 1000) {
+          lastBeat = t;
+          await this.progress(em, runId, 'READING', counts);
+        }
       }
-      counts.seen += page.length;
-      const t = this.deps.clock.now().getTime();
-      if (t - lastBeat >= 1000) {
-        lastBeat = t;
-        await this.progress(em, runId, 'READING', counts);
-      }
+      await writing;
+    } catch (err) {
+      await writing.catch(() => undefined);
+      throw err;
     }
 
     await this.progress(em, runId, 'PLANNING', counts);
-    const current = await loadCurrent(em, list.id);
     const full = (req.source.effectiveMode?.() ?? (req.mode === 'DELTA' ? 'delta' : 'full')) === 'full';
     const note = req.source.note?.() ?? null;
-    const plan = makePlan(current, desired, {
-      source: req.source.name,
-      uidKey: uidField.key,
-      emailKey,
-      ownedKeys: rules.map((r) => r.fieldKey),
-      mode: full ? 'full' : 'delta',
-      removedAnchors: full ? [] : (req.source.removedAnchors?.() ?? []),
-      skippedAnchors: problems.map((x) => x.anchor),
-      createInactive: req.createInactive ?? false,
-    });
-    plan.problems.unshift(...problems);
-    const planned = planCounts(plan);
-    Object.assign(counts, { ...planned, seen: counts.seen });
+    const skipped = problems.map((x) => x.anchor);
+    if (full) {
+      for await (const people of activeSourcePeople(em, list.id, req.source.name)) pending.deactivations.push(...planner.removals(people, null, skipped));
+    } else {
+      const removed = req.source.removedAnchors?.() ?? [];
+      pending.deactivations.push(...planner.removals(await peopleByAnchor(em, list.id, req.source.name, removed), removed, skipped));
+    }
+    Object.assign(counts, planned(), { seen: counts.seen });
+    const all = [...problems, ...pending.problems];
+    pending.problems = all;
+    problems.length = 0;
 
     if (req.mode === 'DRY_RUN') {
       const reason = note ? `dry run: nothing was written; ${note}` : 'dry run: nothing was written';
-      await this.finish(em, runId, 'SUCCEEDED', counts, reason, plan.problems, plan);
-      return { runId, status: 'SUCCEEDED', counts, reason, problems: plan.problems };
+      await this.finish(em, runId, 'SUCCEEDED', counts, reason, all, pending);
+      return { runId, status: 'SUCCEEDED', counts, reason, problems: all };
     }
-    const active = current.filter((p) => p.status === 'ACTIVE').length;
-    const verdict = checkSafety(plan, active, counts.seen, full ? 'full' : 'delta', req.threshold ?? { percent: list.deactivationLimitPercent ?? DEFAULT_THRESHOLD.percent, absolute: list.deactivationLimitCount ?? DEFAULT_THRESHOLD.absolute });
+    const verdict = checkSafety({ deactivations: { length: counts.deactivated } }, start.active, counts.seen, full ? 'full' : 'delta', limit);
     if (verdict.halt) {
-      await this.finish(em, runId, 'HALTED', counts, verdict.reason, plan.problems, plan);
-      return { runId, status: 'HALTED', counts, reason: verdict.reason, problems: plan.problems };
+      // Unreachable after early writes (they start only when no outcome can halt), so the held
+      // plan is the whole plan and nothing was written.
+      await this.finish(em, runId, 'HALTED', counts, verdict.reason, all, pending);
+      return { runId, status: 'HALTED', counts, reason: verdict.reason, problems: all };
     }
 
     await this.progress(em, runId, 'APPLYING', counts);
-    const written = await applyPlan(em, { organizationId: req.organizationId, listId: list.id, source: req.source.name, actor: req.actor }, plan, this.deps.clock);
+    await hand(true);
+    await writing;
     Object.assign(counts, written);
     const extra = await req.source.committed?.();
     if (extra) Object.assign(counts, extra);
-    await this.finish(em, runId, 'SUCCEEDED', counts, note, plan.problems);
-    return { runId, status: 'SUCCEEDED', counts, reason: note, problems: plan.problems };
+    await this.finish(em, runId, 'SUCCEEDED', counts, note, all);
+    return { runId, status: 'SUCCEEDED', counts, reason: note, problems: all };
   }
 
   /**
@@ -323,5 +370,97 @@ export class SyncRunner {
     );
     const req = this.current.get(runId);
     if (req) await this.announce(em, runId, req);
+  }
+}
+
+/**
+ * The pages of a source, asking for the next one as soon as one arrives, so the next Graph
+ * request is under way while this page is looked up, planned and written.
+ */
+async function* prefetched<T>(source: AsyncIterable<T>): AsyncIterable<T> {
+  const it = source[Symbol.asyncIterator]();
+  let next = it.next();
+  // Awaited below; this only keeps a failure during the wait from counting as unhandled.
+  next.catch(() => undefined);
+  let done = false;
+  try {
+    for (;;) {
+      const r = await next;
+      if (r.done) {
+        done = true;
+        return;
+      }
+      next = it.next();
+      next.catch(() => undefined);
+      yield r.value;
+    }
+  } finally {
+    if (!done) await next.then(() => it.return?.(), () => undefined).catch(() => undefined);
+  }
+}
+
+/**
+ * Finds the people a page of records can match, through indexes rather than by loading the list:
+ * this source's people by anchor, then by UID where the anchor does not settle it, then by email
+ * (a map read once per run, only if a record needs it). A list that was empty when the run began
+ * holds only people this run created, which no record may match, so nothing is looked up.
+ */
+class CandidateLookup {
+  private emails: Map<string, string> | null = null;
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly listId: string,
+    private readonly source: string,
+    private readonly uidKey: string,
+    private readonly emailKey: string | null,
+    private readonly listHadPeople: boolean,
+  ) {}
+
+  async candidates(desired: readonly DesiredPerson[], planner: Planner): Promise<CurrentPerson[]> {
+    if (!this.listHadPeople || desired.length === 0) return [];
+    const { em, listId, source } = this;
+    const free = (p: CurrentPerson | undefined) => (p && !planner.isMatched(p) ? p : undefined);
+    const uidOf = (d: DesiredPerson) => {
+      const v = d.values[this.uidKey];
+      return v === null || v === undefined || v === '' ? null : String(v);
+    };
+    const found = new Map<string, CurrentPerson>();
+    const add = (people: CurrentPerson[]) => people.forEach((p) => found.set(p.id, p));
+    const byAnchor = new Map<string, CurrentPerson>();
+    for (const p of await loadCandidates(em, listId, source, { anchors: desired.map((d) => d.anchor), uids: [], ids: [] })) {
+      byAnchor.set(p.sourceAnchor!, p);
+      found.set(p.id, p);
+    }
+    // The UID's holder matters even when the anchor matches (a UID moved to another person).
+    const uids = new Set<string>();
+    for (const d of desired) {
+      const uid = uidOf(d);
+      if (uid && byAnchor.get(d.anchor)?.uid !== uid) uids.add(uid);
+    }
+    const byUid = new Map<string, CurrentPerson>();
+    if (uids.size > 0) {
+      for (const p of await loadCandidates(em, listId, source, { anchors: [], uids, ids: [] })) byUid.set(p.uid, p);
+      add([...byUid.values()]);
+    }
+    if (this.emailKey) {
+      const wanted: string[] = [];
+      for (const d of desired) {
+        const uid = uidOf(d);
+        if (free(byAnchor.get(d.anchor)) || (uid && free(byUid.get(uid) ?? (byAnchor.get(d.anchor)?.uid === uid ? byAnchor.get(d.anchor) : undefined)))) continue;
+        const email = d.values[this.emailKey];
+        if (typeof email === 'string' && email.trim()) wanted.push(email.trim().toLowerCase());
+      }
+      if (wanted.length > 0) {
+        this.emails ??= await emailIndex(em, listId, this.emailKey);
+        const ids = new Set<string>();
+        for (const e of wanted) {
+          const id = this.emails.get(e);
+          if (id && !found.has(id)) ids.add(id);
+        }
+        if (ids.size > 0) add(await loadCandidates(em, listId, source, { anchors: [], uids: [], ids }));
+      }
+    }
+    return [...found.values()];
   }
 }

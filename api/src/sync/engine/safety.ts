@@ -1,5 +1,3 @@
-import type { Plan } from './types.js';
-
 /** Per-list limits on how much one run may deactivate before a person looks at it. */
 export interface DeactivationThreshold {
   /** Halt when a run would deactivate more than this share of the active people (0-100). */
@@ -17,7 +15,7 @@ export type SafetyVerdict = { halt: false } | { halt: true; reason: string };
  * never empties a list (an expired credential or a wrong group looks exactly like that), and a
  * run that would deactivate more than the threshold halts with its plan kept for approval.
  */
-export function checkSafety(plan: Plan, activeCount: number, seen: number, mode: 'full' | 'delta', limit: DeactivationThreshold = DEFAULT_THRESHOLD): SafetyVerdict {
+export function checkSafety(plan: { deactivations: { length: number } }, activeCount: number, seen: number, mode: 'full' | 'delta', limit: DeactivationThreshold = DEFAULT_THRESHOLD): SafetyVerdict {
   if (mode === 'full' && seen === 0 && activeCount > 0) {
     return { halt: true, reason: `the source returned no people while the list has ${activeCount} active; nothing was deactivated` };
   }
