@@ -30,6 +30,7 @@ export const router = createRouter({
           component: () => import('./features/lists/ListPage.vue'),
           props: true,
         },
+        { path: 'integrations', name: 'integrations', component: () => import('./features/integrations/IntegrationsPage.vue'), meta: { title: 'Directory integrations' } },
         { path: 'tokens', name: 'tokens', component: () => import('./features/tokens/TokensPage.vue'), meta: { title: 'API tokens' } },
         { path: 'members', name: 'members', component: () => import('./features/members/MembersPage.vue'), meta: { title: 'Members' } },
       ],
