@@ -46,6 +46,23 @@ type Documents = {
     "\n  mutation ReactivatePerson($id: ID!) {\n    reactivatePerson(id: $id) { ...PersonRow }\n  }\n": typeof types.ReactivatePersonDocument,
     "\n  mutation ErasePerson($id: ID!) {\n    erasePerson(id: $id)\n  }\n": typeof types.ErasePersonDocument,
     "\n  subscription PersonChanged($listId: ID!) {\n    personChanged(listId: $listId) { personId kind person { ...PersonRow } }\n  }\n": typeof types.PersonChangedDocument,
+    "\n  fragment EntraConnectionParts on EntraConnection {\n    id name tenantId cloud lastTestOk lastTestMessage lastTestedAt secretExpiresAt\n  }\n": typeof types.EntraConnectionPartsFragmentDoc,
+    "\n  query ListSync($listId: ID!) {\n    listSync(listId: $listId) {\n      listId provider intervalMinutes nextRunAt deactivationLimitPercent deactivationLimitCount\n      connection { ...EntraConnectionParts }\n      scope { kind groupId groupName enabledOnly }\n      mappings { sourceAttribute transform field { ...FieldParts } }\n      lastRun { id status mode trigger reason createdAt finishedAt counts { seen created updated deactivated reactivated errors } }\n    }\n  }\n": typeof types.ListSyncDocument,
+    "\n  query EntraConnections {\n    entraConnections { ...EntraConnectionParts }\n  }\n": typeof types.EntraConnectionsDocument,
+    "\n  query EntraGroups($connectionId: ID!, $search: String) {\n    entraGroups(connectionId: $connectionId, search: $search) { id displayName description memberCount }\n  }\n": typeof types.EntraGroupsDocument,
+    "\n  query EntraSourceFields($connectionId: ID!, $listId: ID!, $groupId: ID) {\n    entraSourceFields(connectionId: $connectionId, listId: $listId, groupId: $groupId) {\n      attribute label category samples suggestedFieldKey suggestedType mappedFieldKey\n    }\n  }\n": typeof types.EntraSourceFieldsDocument,
+    "\n  mutation ConfigureEntraSync($input: ConfigureEntraSyncInput!) {\n    configureEntraSync(input: $input) { listId provider }\n  }\n": typeof types.ConfigureEntraSyncDocument,
+    "\n  mutation DisconnectSync($listId: ID!) {\n    disconnectSync(listId: $listId) { id syncProvider fields { ...FieldParts } }\n  }\n": typeof types.DisconnectSyncDocument,
+    "\n  fragment SyncRunParts on SyncRun {\n    id listId source status mode trigger phase reason startedBy createdAt startedAt finishedAt\n    counts { seen created updated deactivated reactivated unchanged photos errors }\n  }\n": typeof types.SyncRunPartsFragmentDoc,
+    "\n  query SyncRuns($listId: ID!, $first: Int!) {\n    syncRuns(listId: $listId, first: $first) { ...SyncRunParts }\n  }\n": typeof types.SyncRunsDocument,
+    "\n  query SyncRunErrors($id: ID!) {\n    syncRun(id: $id) { id errors { anchor reason } }\n  }\n": typeof types.SyncRunErrorsDocument,
+    "\n  fragment PlannedChangeParts on PlannedChange {\n    uid personId reason values changes { field before after }\n  }\n": typeof types.PlannedChangePartsFragmentDoc,
+    "\n  query SyncRunPreview($id: ID!, $first: Int!) {\n    syncRun(id: $id) {\n      id\n      preview(first: $first) {\n        creates { ...PlannedChangeParts }\n        updates { ...PlannedChangeParts }\n        deactivations { ...PlannedChangeParts }\n        reactivations { ...PlannedChangeParts }\n      }\n    }\n  }\n": typeof types.SyncRunPreviewDocument,
+    "\n  subscription SyncRunProgress($runId: ID!) {\n    syncRunProgress(runId: $runId) { ...SyncRunParts }\n  }\n": typeof types.SyncRunProgressDocument,
+    "\n  mutation SyncNow($listId: ID!, $mode: SyncRunMode!) {\n    syncNow(listId: $listId, mode: $mode) { ...SyncRunParts }\n  }\n": typeof types.SyncNowDocument,
+    "\n  mutation ApproveSyncRun($id: ID!) {\n    approveSyncRun(id: $id) { ...SyncRunParts }\n  }\n": typeof types.ApproveSyncRunDocument,
+    "\n  mutation CancelSyncRun($id: ID!) {\n    cancelSyncRun(id: $id) { ...SyncRunParts }\n  }\n": typeof types.CancelSyncRunDocument,
+    "\n  query PlannedPerson($id: ID!) {\n    person(id: $id) { id uid status values }\n  }\n": typeof types.PlannedPersonDocument,
     "\n  query ApiTokens {\n    apiTokens { id name prefix createdAt lastUsedAt revokedAt createdBy { id name email } }\n  }\n": typeof types.ApiTokensDocument,
     "\n  mutation CreateApiToken($name: String!) {\n    createApiToken(name: $name) { token apiToken { id prefix } }\n  }\n": typeof types.CreateApiTokenDocument,
     "\n  mutation RevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id) { id revokedAt }\n  }\n": typeof types.RevokeApiTokenDocument,
@@ -83,6 +100,23 @@ const documents: Documents = {
     "\n  mutation ReactivatePerson($id: ID!) {\n    reactivatePerson(id: $id) { ...PersonRow }\n  }\n": types.ReactivatePersonDocument,
     "\n  mutation ErasePerson($id: ID!) {\n    erasePerson(id: $id)\n  }\n": types.ErasePersonDocument,
     "\n  subscription PersonChanged($listId: ID!) {\n    personChanged(listId: $listId) { personId kind person { ...PersonRow } }\n  }\n": types.PersonChangedDocument,
+    "\n  fragment EntraConnectionParts on EntraConnection {\n    id name tenantId cloud lastTestOk lastTestMessage lastTestedAt secretExpiresAt\n  }\n": types.EntraConnectionPartsFragmentDoc,
+    "\n  query ListSync($listId: ID!) {\n    listSync(listId: $listId) {\n      listId provider intervalMinutes nextRunAt deactivationLimitPercent deactivationLimitCount\n      connection { ...EntraConnectionParts }\n      scope { kind groupId groupName enabledOnly }\n      mappings { sourceAttribute transform field { ...FieldParts } }\n      lastRun { id status mode trigger reason createdAt finishedAt counts { seen created updated deactivated reactivated errors } }\n    }\n  }\n": types.ListSyncDocument,
+    "\n  query EntraConnections {\n    entraConnections { ...EntraConnectionParts }\n  }\n": types.EntraConnectionsDocument,
+    "\n  query EntraGroups($connectionId: ID!, $search: String) {\n    entraGroups(connectionId: $connectionId, search: $search) { id displayName description memberCount }\n  }\n": types.EntraGroupsDocument,
+    "\n  query EntraSourceFields($connectionId: ID!, $listId: ID!, $groupId: ID) {\n    entraSourceFields(connectionId: $connectionId, listId: $listId, groupId: $groupId) {\n      attribute label category samples suggestedFieldKey suggestedType mappedFieldKey\n    }\n  }\n": types.EntraSourceFieldsDocument,
+    "\n  mutation ConfigureEntraSync($input: ConfigureEntraSyncInput!) {\n    configureEntraSync(input: $input) { listId provider }\n  }\n": types.ConfigureEntraSyncDocument,
+    "\n  mutation DisconnectSync($listId: ID!) {\n    disconnectSync(listId: $listId) { id syncProvider fields { ...FieldParts } }\n  }\n": types.DisconnectSyncDocument,
+    "\n  fragment SyncRunParts on SyncRun {\n    id listId source status mode trigger phase reason startedBy createdAt startedAt finishedAt\n    counts { seen created updated deactivated reactivated unchanged photos errors }\n  }\n": types.SyncRunPartsFragmentDoc,
+    "\n  query SyncRuns($listId: ID!, $first: Int!) {\n    syncRuns(listId: $listId, first: $first) { ...SyncRunParts }\n  }\n": types.SyncRunsDocument,
+    "\n  query SyncRunErrors($id: ID!) {\n    syncRun(id: $id) { id errors { anchor reason } }\n  }\n": types.SyncRunErrorsDocument,
+    "\n  fragment PlannedChangeParts on PlannedChange {\n    uid personId reason values changes { field before after }\n  }\n": types.PlannedChangePartsFragmentDoc,
+    "\n  query SyncRunPreview($id: ID!, $first: Int!) {\n    syncRun(id: $id) {\n      id\n      preview(first: $first) {\n        creates { ...PlannedChangeParts }\n        updates { ...PlannedChangeParts }\n        deactivations { ...PlannedChangeParts }\n        reactivations { ...PlannedChangeParts }\n      }\n    }\n  }\n": types.SyncRunPreviewDocument,
+    "\n  subscription SyncRunProgress($runId: ID!) {\n    syncRunProgress(runId: $runId) { ...SyncRunParts }\n  }\n": types.SyncRunProgressDocument,
+    "\n  mutation SyncNow($listId: ID!, $mode: SyncRunMode!) {\n    syncNow(listId: $listId, mode: $mode) { ...SyncRunParts }\n  }\n": types.SyncNowDocument,
+    "\n  mutation ApproveSyncRun($id: ID!) {\n    approveSyncRun(id: $id) { ...SyncRunParts }\n  }\n": types.ApproveSyncRunDocument,
+    "\n  mutation CancelSyncRun($id: ID!) {\n    cancelSyncRun(id: $id) { ...SyncRunParts }\n  }\n": types.CancelSyncRunDocument,
+    "\n  query PlannedPerson($id: ID!) {\n    person(id: $id) { id uid status values }\n  }\n": types.PlannedPersonDocument,
     "\n  query ApiTokens {\n    apiTokens { id name prefix createdAt lastUsedAt revokedAt createdBy { id name email } }\n  }\n": types.ApiTokensDocument,
     "\n  mutation CreateApiToken($name: String!) {\n    createApiToken(name: $name) { token apiToken { id prefix } }\n  }\n": types.CreateApiTokenDocument,
     "\n  mutation RevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id) { id revokedAt }\n  }\n": types.RevokeApiTokenDocument,
@@ -230,6 +264,74 @@ export function graphql(source: "\n  mutation ErasePerson($id: ID!) {\n    erase
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription PersonChanged($listId: ID!) {\n    personChanged(listId: $listId) { personId kind person { ...PersonRow } }\n  }\n"): (typeof documents)["\n  subscription PersonChanged($listId: ID!) {\n    personChanged(listId: $listId) { personId kind person { ...PersonRow } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment EntraConnectionParts on EntraConnection {\n    id name tenantId cloud lastTestOk lastTestMessage lastTestedAt secretExpiresAt\n  }\n"): (typeof documents)["\n  fragment EntraConnectionParts on EntraConnection {\n    id name tenantId cloud lastTestOk lastTestMessage lastTestedAt secretExpiresAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ListSync($listId: ID!) {\n    listSync(listId: $listId) {\n      listId provider intervalMinutes nextRunAt deactivationLimitPercent deactivationLimitCount\n      connection { ...EntraConnectionParts }\n      scope { kind groupId groupName enabledOnly }\n      mappings { sourceAttribute transform field { ...FieldParts } }\n      lastRun { id status mode trigger reason createdAt finishedAt counts { seen created updated deactivated reactivated errors } }\n    }\n  }\n"): (typeof documents)["\n  query ListSync($listId: ID!) {\n    listSync(listId: $listId) {\n      listId provider intervalMinutes nextRunAt deactivationLimitPercent deactivationLimitCount\n      connection { ...EntraConnectionParts }\n      scope { kind groupId groupName enabledOnly }\n      mappings { sourceAttribute transform field { ...FieldParts } }\n      lastRun { id status mode trigger reason createdAt finishedAt counts { seen created updated deactivated reactivated errors } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query EntraConnections {\n    entraConnections { ...EntraConnectionParts }\n  }\n"): (typeof documents)["\n  query EntraConnections {\n    entraConnections { ...EntraConnectionParts }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query EntraGroups($connectionId: ID!, $search: String) {\n    entraGroups(connectionId: $connectionId, search: $search) { id displayName description memberCount }\n  }\n"): (typeof documents)["\n  query EntraGroups($connectionId: ID!, $search: String) {\n    entraGroups(connectionId: $connectionId, search: $search) { id displayName description memberCount }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query EntraSourceFields($connectionId: ID!, $listId: ID!, $groupId: ID) {\n    entraSourceFields(connectionId: $connectionId, listId: $listId, groupId: $groupId) {\n      attribute label category samples suggestedFieldKey suggestedType mappedFieldKey\n    }\n  }\n"): (typeof documents)["\n  query EntraSourceFields($connectionId: ID!, $listId: ID!, $groupId: ID) {\n    entraSourceFields(connectionId: $connectionId, listId: $listId, groupId: $groupId) {\n      attribute label category samples suggestedFieldKey suggestedType mappedFieldKey\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConfigureEntraSync($input: ConfigureEntraSyncInput!) {\n    configureEntraSync(input: $input) { listId provider }\n  }\n"): (typeof documents)["\n  mutation ConfigureEntraSync($input: ConfigureEntraSyncInput!) {\n    configureEntraSync(input: $input) { listId provider }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DisconnectSync($listId: ID!) {\n    disconnectSync(listId: $listId) { id syncProvider fields { ...FieldParts } }\n  }\n"): (typeof documents)["\n  mutation DisconnectSync($listId: ID!) {\n    disconnectSync(listId: $listId) { id syncProvider fields { ...FieldParts } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment SyncRunParts on SyncRun {\n    id listId source status mode trigger phase reason startedBy createdAt startedAt finishedAt\n    counts { seen created updated deactivated reactivated unchanged photos errors }\n  }\n"): (typeof documents)["\n  fragment SyncRunParts on SyncRun {\n    id listId source status mode trigger phase reason startedBy createdAt startedAt finishedAt\n    counts { seen created updated deactivated reactivated unchanged photos errors }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SyncRuns($listId: ID!, $first: Int!) {\n    syncRuns(listId: $listId, first: $first) { ...SyncRunParts }\n  }\n"): (typeof documents)["\n  query SyncRuns($listId: ID!, $first: Int!) {\n    syncRuns(listId: $listId, first: $first) { ...SyncRunParts }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SyncRunErrors($id: ID!) {\n    syncRun(id: $id) { id errors { anchor reason } }\n  }\n"): (typeof documents)["\n  query SyncRunErrors($id: ID!) {\n    syncRun(id: $id) { id errors { anchor reason } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment PlannedChangeParts on PlannedChange {\n    uid personId reason values changes { field before after }\n  }\n"): (typeof documents)["\n  fragment PlannedChangeParts on PlannedChange {\n    uid personId reason values changes { field before after }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SyncRunPreview($id: ID!, $first: Int!) {\n    syncRun(id: $id) {\n      id\n      preview(first: $first) {\n        creates { ...PlannedChangeParts }\n        updates { ...PlannedChangeParts }\n        deactivations { ...PlannedChangeParts }\n        reactivations { ...PlannedChangeParts }\n      }\n    }\n  }\n"): (typeof documents)["\n  query SyncRunPreview($id: ID!, $first: Int!) {\n    syncRun(id: $id) {\n      id\n      preview(first: $first) {\n        creates { ...PlannedChangeParts }\n        updates { ...PlannedChangeParts }\n        deactivations { ...PlannedChangeParts }\n        reactivations { ...PlannedChangeParts }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription SyncRunProgress($runId: ID!) {\n    syncRunProgress(runId: $runId) { ...SyncRunParts }\n  }\n"): (typeof documents)["\n  subscription SyncRunProgress($runId: ID!) {\n    syncRunProgress(runId: $runId) { ...SyncRunParts }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SyncNow($listId: ID!, $mode: SyncRunMode!) {\n    syncNow(listId: $listId, mode: $mode) { ...SyncRunParts }\n  }\n"): (typeof documents)["\n  mutation SyncNow($listId: ID!, $mode: SyncRunMode!) {\n    syncNow(listId: $listId, mode: $mode) { ...SyncRunParts }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ApproveSyncRun($id: ID!) {\n    approveSyncRun(id: $id) { ...SyncRunParts }\n  }\n"): (typeof documents)["\n  mutation ApproveSyncRun($id: ID!) {\n    approveSyncRun(id: $id) { ...SyncRunParts }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CancelSyncRun($id: ID!) {\n    cancelSyncRun(id: $id) { ...SyncRunParts }\n  }\n"): (typeof documents)["\n  mutation CancelSyncRun($id: ID!) {\n    cancelSyncRun(id: $id) { ...SyncRunParts }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query PlannedPerson($id: ID!) {\n    person(id: $id) { id uid status values }\n  }\n"): (typeof documents)["\n  query PlannedPerson($id: ID!) {\n    person(id: $id) { id uid status values }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
