@@ -225,6 +225,21 @@ describe.runIf(browserAvailable())('Sync tab and Entra setup wizard in Chromium'
     await page.getByTestId('wizard-save').click();
     await expect.poll(() => page.getByTestId('summary-limits').innerText()).toContain('10% or 500 people');
     expect(await page.getByTestId('summary-mappings').locator('tbody tr').count()).toBe(5);
+
+    // Import all maps every source field with values onto a field of its own; Cancel discards it.
+    await page.getByTestId('edit-sync').click();
+    await page.getByTestId('step-mapping').click();
+    await page.getByTestId('mapping-table').waitFor();
+    await page.getByTestId('import-all').click();
+    expect(await page.getByTestId('target-givenName').inputValue()).toBe('new');
+    expect(await page.getByTestId('new-label-givenName').inputValue()).toBe('First name');
+    expect(await page.getByTestId('target-city').inputValue()).toBe('new');
+    expect(await page.getByTestId('target-employeeId').inputValue()).toBe('field:employee_id');
+    expect(await page.getByTestId('target-faxNumber').inputValue()).toBe('');
+    await expect.poll(() => page.getByTestId('mapped-count').innerText()).not.toMatch(/^5 of/);
+    await page.getByTestId('wizard-cancel').click();
+    await page.getByTestId('sync-summary').waitFor();
+    expect(await page.getByTestId('summary-mappings').locator('tbody tr').count()).toBe(5);
   });
 
   it('Disconnect explains itself, keeps every person and unlocks the fields', async () => {
