@@ -226,6 +226,21 @@ describe.runIf(browserAvailable())('Sync tab and Entra setup wizard in Chromium'
     await expect.poll(() => page.getByTestId('summary-limits').innerText()).toContain('10% or 500 people');
     expect(await page.getByTestId('summary-mappings').locator('tbody tr').count()).toBe(5);
 
+    // The server's refusal comes back to the step it concerns: a new, empty field cannot be the UID of 17 people.
+    await page.getByTestId('edit-sync').click();
+    await page.getByTestId('step-mapping').click();
+    await page.getByTestId('target-givenName').selectOption('new');
+    await page.getByTestId('uid-choice').selectOption('givenName');
+    await expect.poll(() => page.getByTestId('entra-wizard').innerText()).toContain('The list\'s UID becomes this field instead of “Employee ID”.');
+    await page.getByTestId('step-schedule').click();
+    await page.getByTestId('wizard-save').click();
+    await expect.poll(() => page.getByTestId('wizard-error').innerText()).toContain('before making it the UID');
+    expect(await page.getByTestId('step-title').innerText()).toContain('Mapping');
+    await screenshot(page, '49b-wizard-server-error');
+    await page.getByTestId('wizard-cancel').click();
+    await page.getByTestId('sync-summary').waitFor();
+    expect(await page.getByTestId('summary-mapping-employee_id').innerText()).toContain('UID');
+
     // Import all maps every source field with values onto a field of its own; Cancel discards it.
     await page.getByTestId('edit-sync').click();
     await page.getByTestId('step-mapping').click();
