@@ -21,6 +21,12 @@ type Documents = {
     "\n  mutation Setup($input: SetupInput!) {\n    setup(input: $input) { expiresAt viewer { ...ViewerParts } }\n  }\n": typeof types.SetupDocument,
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) { expiresAt viewer { ...ViewerParts } }\n  }\n": typeof types.LoginDocument,
     "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
+    "\n  fragment IntegrationConnection on EntraConnection {\n    id name tenantId clientId cloud secretExpiresAt lastTestOk lastTestMessage lastTestedAt createdAt updatedAt\n  }\n": typeof types.IntegrationConnectionFragmentDoc,
+    "\n  query IntegrationConnections {\n    entraConnections { ...IntegrationConnection }\n  }\n": typeof types.IntegrationConnectionsDocument,
+    "\n  mutation IntegrationCreateConnection($input: CreateEntraConnectionInput!) {\n    createEntraConnection(input: $input) { ...IntegrationConnection }\n  }\n": typeof types.IntegrationCreateConnectionDocument,
+    "\n  mutation IntegrationUpdateConnection($id: ID!, $input: UpdateEntraConnectionInput!) {\n    updateEntraConnection(id: $id, input: $input) { ...IntegrationConnection }\n  }\n": typeof types.IntegrationUpdateConnectionDocument,
+    "\n  mutation IntegrationTestConnection($id: ID!) {\n    testEntraConnection(id: $id) { ok problem message userCount groupCount connection { ...IntegrationConnection } }\n  }\n": typeof types.IntegrationTestConnectionDocument,
+    "\n  mutation IntegrationRemoveConnection($id: ID!) {\n    removeEntraConnection(id: $id)\n  }\n": typeof types.IntegrationRemoveConnectionDocument,
     "\n  fragment FieldParts on Field {\n    id key label type required description position isUid locked lockedBy\n  }\n": typeof types.FieldPartsFragmentDoc,
     "\n  query MasterLists($includeArchived: Boolean) {\n    masterLists(includeArchived: $includeArchived) {\n      id name description archived activeCount inactiveCount syncProvider updatedAt\n      uidField { id key label }\n    }\n  }\n": typeof types.MasterListsDocument,
     "\n  query MasterList($id: ID!) {\n    masterList(id: $id) {\n      id name description archived activeCount inactiveCount syncProvider createdAt updatedAt\n      uidField { id }\n      fields { ...FieldParts }\n    }\n  }\n": typeof types.MasterListDocument,
@@ -75,6 +81,12 @@ const documents: Documents = {
     "\n  mutation Setup($input: SetupInput!) {\n    setup(input: $input) { expiresAt viewer { ...ViewerParts } }\n  }\n": types.SetupDocument,
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) { expiresAt viewer { ...ViewerParts } }\n  }\n": types.LoginDocument,
     "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
+    "\n  fragment IntegrationConnection on EntraConnection {\n    id name tenantId clientId cloud secretExpiresAt lastTestOk lastTestMessage lastTestedAt createdAt updatedAt\n  }\n": types.IntegrationConnectionFragmentDoc,
+    "\n  query IntegrationConnections {\n    entraConnections { ...IntegrationConnection }\n  }\n": types.IntegrationConnectionsDocument,
+    "\n  mutation IntegrationCreateConnection($input: CreateEntraConnectionInput!) {\n    createEntraConnection(input: $input) { ...IntegrationConnection }\n  }\n": types.IntegrationCreateConnectionDocument,
+    "\n  mutation IntegrationUpdateConnection($id: ID!, $input: UpdateEntraConnectionInput!) {\n    updateEntraConnection(id: $id, input: $input) { ...IntegrationConnection }\n  }\n": types.IntegrationUpdateConnectionDocument,
+    "\n  mutation IntegrationTestConnection($id: ID!) {\n    testEntraConnection(id: $id) { ok problem message userCount groupCount connection { ...IntegrationConnection } }\n  }\n": types.IntegrationTestConnectionDocument,
+    "\n  mutation IntegrationRemoveConnection($id: ID!) {\n    removeEntraConnection(id: $id)\n  }\n": types.IntegrationRemoveConnectionDocument,
     "\n  fragment FieldParts on Field {\n    id key label type required description position isUid locked lockedBy\n  }\n": types.FieldPartsFragmentDoc,
     "\n  query MasterLists($includeArchived: Boolean) {\n    masterLists(includeArchived: $includeArchived) {\n      id name description archived activeCount inactiveCount syncProvider updatedAt\n      uidField { id key label }\n    }\n  }\n": types.MasterListsDocument,
     "\n  query MasterList($id: ID!) {\n    masterList(id: $id) {\n      id name description archived activeCount inactiveCount syncProvider createdAt updatedAt\n      uidField { id }\n      fields { ...FieldParts }\n    }\n  }\n": types.MasterListDocument,
@@ -164,6 +176,30 @@ export function graphql(source: "\n  mutation Login($email: String!, $password: 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation Logout {\n    logout\n  }\n"): (typeof documents)["\n  mutation Logout {\n    logout\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment IntegrationConnection on EntraConnection {\n    id name tenantId clientId cloud secretExpiresAt lastTestOk lastTestMessage lastTestedAt createdAt updatedAt\n  }\n"): (typeof documents)["\n  fragment IntegrationConnection on EntraConnection {\n    id name tenantId clientId cloud secretExpiresAt lastTestOk lastTestMessage lastTestedAt createdAt updatedAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query IntegrationConnections {\n    entraConnections { ...IntegrationConnection }\n  }\n"): (typeof documents)["\n  query IntegrationConnections {\n    entraConnections { ...IntegrationConnection }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation IntegrationCreateConnection($input: CreateEntraConnectionInput!) {\n    createEntraConnection(input: $input) { ...IntegrationConnection }\n  }\n"): (typeof documents)["\n  mutation IntegrationCreateConnection($input: CreateEntraConnectionInput!) {\n    createEntraConnection(input: $input) { ...IntegrationConnection }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation IntegrationUpdateConnection($id: ID!, $input: UpdateEntraConnectionInput!) {\n    updateEntraConnection(id: $id, input: $input) { ...IntegrationConnection }\n  }\n"): (typeof documents)["\n  mutation IntegrationUpdateConnection($id: ID!, $input: UpdateEntraConnectionInput!) {\n    updateEntraConnection(id: $id, input: $input) { ...IntegrationConnection }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation IntegrationTestConnection($id: ID!) {\n    testEntraConnection(id: $id) { ok problem message userCount groupCount connection { ...IntegrationConnection } }\n  }\n"): (typeof documents)["\n  mutation IntegrationTestConnection($id: ID!) {\n    testEntraConnection(id: $id) { ok problem message userCount groupCount connection { ...IntegrationConnection } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation IntegrationRemoveConnection($id: ID!) {\n    removeEntraConnection(id: $id)\n  }\n"): (typeof documents)["\n  mutation IntegrationRemoveConnection($id: ID!) {\n    removeEntraConnection(id: $id)\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

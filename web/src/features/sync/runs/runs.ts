@@ -1,0 +1,98 @@
+// How sync runs are described to people: statuses, modes, phases, counts, durations, reasons.
+import type { SyncRunPartsFragment } from '../../../gql/graphql';
+
+export type Run = SyncRunPartsFragment;
+export type CountKey = keyof Omit<Run['counts'], '__typename'>;
+
+export const isActive = (run: Pick<Run, 'status'> | null | undefined): boolean => run?.status === 'QUEUED' || run?.status === 'RUNNING';
+
+export const STATUS: Record<string, { label: string; pill: string }> = {
+  QUEUED: { label: 'Queued', pill: 'brand' },
+  RUNNING: { label: 'Running', pill: 'brand' },
+  SUCCEEDED: { label: 'Succeeded', pill: 'ok' },
+  FAILED: { label: 'Failed', pill: 'bad' },
+  HALTED: { label: 'Halted', pill: 'warn' },
+  CANCELLED: { label: 'Cancelled', pill: 'off' },
+};
+
+export const MODE: Record<string, string> = { DELTA: 'Delta', FULL: 'Full', DRY_RUN: 'Dry run' };
+export const TRIGGER: Record<string, string> = { MANUAL: 'Manual', SCHEDULE: 'Schedule', RETRY: 'Retry' };
+
+/** The phases a run goes through, in order, as the stepper shows them. */
+export const PHASES = [
+  { key: 'QUEUED', label: 'Queued' },
+  { key: 'READING', label: 'Reading' },
+  { key: 'PLANNING', label: 'Planning' },
+  { key: 'APPLYING', label: 'Applying' },
+  { key: 'DONE', label: 'Done' },
+] as const;
+
+/** Counts in the order they are shown, with the colour of their chart segment. */
+// `ink` is the same colour dark enough for text (WCAG AA on white).
+export const COUNTS: ReadonlyArray<{ key: CountKey; label: string; color?: string; ink?: string }> = [
+  { key: 'seen', label: 'Read' },
+  { key: 'created', label: 'Created', color: '#059669', ink: '#047857' },
+  { key: 'updated', label: 'Updated', color: '#4f46e5', ink: '#4338ca' },
+  { key: 'deactivated', label: 'Deactivated', color: '#dc2626', ink: '#b91c1c' },
+  { key: 'reactivated', label: 'Reactivated', color: '#d97706', ink: '#b45309' },
+  { key: 'unchanged', label: 'Unchanged' },
+  { key: 'photos', label: 'Photos' },
+  { key: 'errors', label: 'Errors' },
+];
+
+/** The kinds of change a run makes, as stacked in the chart. */
+export const CHANGE_KINDS = COUNTS.filter((c) => c.color) as ReadonlyArray<{ key: CountKey; label: string; color: string; ink: string }>;
+
+/** Why a planned status change happens, in words. */
+export function changeReason(reason: string | null | undefined): string {
+  if (!reason) return '';
+  return (
+    ({ removed_from_scope: 'No longer in the sync scope', disabled_at_source: 'Account disabled in Entra ID', back_in_scope: 'Back in the sync scope' } as Record<string, string>)[reason] ??
+    reason.replace(/_/g, ' ')
+  );
+}
+
+/** "1 h 4 min", "2 min 5 s", "12 s": how long a run took (or has taken so far). */
+export function formatDuration(run: Pick<Run, 'startedAt' | 'createdAt' | 'finishedAt'>, now = Date.now()): string {
+  const from = run.startedAt ?? run.createdAt;
+  const to = run.finishedAt ? new Date(run.finishedAt).getTime() : now;
+  const s = Math.max(0, Math.round((to - new Date(from).getTime()) / 1000));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
+
+export const n = (value: number): string => value.toLocaleString();
+
+/**
+ * How many records a run will read, when a previous run read the whole scope: the API gives no
+ * total, so a full read is measured against the last complete read. Delta runs read only changes
+ * and have no known total.
+ */
+export function expectedTotal(run: Run, history: readonly Run[]): number | null {
+  const firstRead = !history.some((r) => r.id !== run.id && r.status === 'SUCCEEDED' && r.mode !== 'DRY_RUN');
+  if (run.mode === 'DELTA' && !firstRead) return null;
+  // A delta run that fell back to a full read says so in its reason.
+  const fullRead = (r: Run) => r.mode !== 'DELTA' || /full read|every person is read again/.test(r.reason ?? '');
+  const previous = history.find((r) => r.id !== run.id && fullRead(r) && (r.status === 'SUCCEEDED' || r.status === 'HALTED') && r.counts.seen > 0);
+  return previous?.counts.seen ?? null;
+}
+
+/** A short, plain sentence of what a finished run did (or would do, for a dry run or a halt). */
+export function describeOutcome(run: Run): string {
+  const c = run.counts;
+  const would = run.mode === 'DRY_RUN' || run.status === 'HALTED';
+  const parts = CHANGE_KINDS.filter((k) => c[k.key] > 0).map((k) => `${n(c[k.key])} ${would ? `to be ${k.label.toLowerCase()}` : k.label.toLowerCase()}`);
+  if (!parts.length) return c.seen ? `${n(c.seen)} read, everyone already up to date` : 'Nothing had changed';
+  return parts.join(', ');
+}
+
+/** A readable name for a person from their values: first and last name, a name field, else the email. */
+export function personName(values: Record<string, unknown> | null | undefined): string {
+  if (!values) return '';
+  const pick = (re: RegExp) => Object.entries(values).find(([k, v]) => re.test(k) && typeof v === 'string' && v)?.[1] as string | undefined;
+  const first = pick(/(^|_)(given|first)_?name$/);
+  const last = pick(/(^|_)(surname|last_?name|family_?name)$/);
+  if (first || last) return [first, last].filter(Boolean).join(' ');
+  return pick(/(^|_)(display_?name|full_?name|name)$/) ?? pick(/e?mail/) ?? '';
+}
