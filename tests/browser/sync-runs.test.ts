@@ -245,6 +245,7 @@ describe.runIf(browserAvailable())('sync runs panel in Chromium', () => {
     expect(rows[0]).toMatch(/\+3\s+created\s+~1\s+updated\s+−1,000\s+deactivated/);
     expect(rows[2]).toMatch(/Dry run/);
     expect(rows[2]).toContain('planned');
+    expect(rows[1]).toContain('discarded');
     expect(rows.every((r) => r.includes('ada@acme.test'))).toBe(true);
     // The chart: one bar per run, oldest first, marked with its status, described for assistive tech.
     const chart = history.getByTestId('runs-chart');
@@ -256,6 +257,8 @@ describe.runIf(browserAvailable())('sync runs panel in Chromium', () => {
     await history.getByTestId('run-row').nth(1).getByRole('button').click();
     const details = history.getByTestId(`run-details-${api[1]!.id}`);
     expect(await details.innerText()).toContain('cancelled by ada@acme.test');
+    expect(await details.getByTestId('count-deactivated').innerText()).toMatch(/Would be deactivated\s+1,000/);
+    await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, '69-history');
     // A chart bar opens its run's row.
     await chart.getByTestId('chart-bar').nth(2).click();
@@ -276,6 +279,10 @@ describe.runIf(browserAvailable())('sync runs panel in Chromium', () => {
     const errors = history.getByTestId('run-errors');
     await errors.waitFor();
     expect(await errors.innerText()).toContain(broken!);
+    expect(await errors.innerText()).toContain('no value for the UID field');
+    expect(await result.getByTestId('run-result-summary').innerText()).toMatch(/^\d+ read, \d+ already up to date, 1 could not be synced\.$/);
+    expect((await runs())[0]).toMatchObject({ status: 'SUCCEEDED', counts: { errors: 1 }, errors: [{ anchor: broken }] });
+    await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, '70-run-errors');
   });
 });

@@ -4,6 +4,9 @@ import type { SyncRunPartsFragment } from '../../../gql/graphql';
 export type Run = SyncRunPartsFragment;
 export type CountKey = keyof Omit<Run['counts'], '__typename'>;
 
+/** Whether a run's change counts were written: not for a dry run, a halt or a cancelled plan. */
+export const written = (run: Pick<Run, 'mode' | 'status'>): boolean => run.mode !== 'DRY_RUN' && run.status !== 'HALTED' && run.status !== 'CANCELLED';
+
 export const isActive = (run: Pick<Run, 'status'> | null | undefined): boolean => run?.status === 'QUEUED' || run?.status === 'RUNNING';
 
 export const STATUS: Record<string, { label: string; pill: string }> = {
@@ -81,10 +84,12 @@ export function expectedTotal(run: Run, history: readonly Run[]): number | null 
 /** A short, plain sentence of what a finished run did (or would do, for a dry run or a halt). */
 export function describeOutcome(run: Run): string {
   const c = run.counts;
-  const would = run.mode === 'DRY_RUN' || run.status === 'HALTED';
+  const would = !written(run);
   const parts = CHANGE_KINDS.filter((k) => c[k.key] > 0).map((k) => `${n(c[k.key])} ${would ? `to be ${k.label.toLowerCase()}` : k.label.toLowerCase()}`);
-  if (!parts.length) return c.seen ? `${n(c.seen)} read, everyone already up to date` : 'Nothing had changed';
-  return parts.join(', ');
+  if (!parts.length) parts.push(c.seen === 0 ? 'nothing had changed' : c.errors ? `${n(c.seen)} read, ${n(c.unchanged)} already up to date` : `${n(c.seen)} read, everyone already up to date`);
+  if (c.errors) parts.push(`${n(c.errors)} could not be synced`);
+  const text = parts.join(', ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** A readable name for a person from their values: first and last name, a name field, else the email. */
