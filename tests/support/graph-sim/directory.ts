@@ -60,6 +60,10 @@ export class Directory {
   oldestValidVersion = 0;
   private readonly users = new Map<string, UserState>();
   private readonly removed = new Map<string, { at: number; createdAt: number; reason: 'changed' | 'deleted' }>();
+  /** Every user creation, change and deletion in version order, so a delta round reads only what changed. */
+  private readonly changeLog: Array<{ at: number; id: string }> = [];
+  /** The last delta rounds' change lists, by version window: their pages must agree. */
+  private readonly rounds = new Map<string, ReturnType<Directory['usersChangedSince']>>();
   private readonly groups = new Map<string, GroupState>();
   readonly photos = new Map<string, Photo>();
   readonly apps = new Map<string, AppRegistration>();
@@ -92,6 +96,7 @@ export class Directory {
     const changedAt = new Map(Object.keys(data).map((k) => [k, v]));
     this.users.set(id, { data, createdAt: v, changedAt });
     this.removed.delete(id);
+    this.changeLog.push({ at: v, id });
     return data;
   }
 
@@ -115,6 +120,7 @@ export class Directory {
       else u.data[k] = value;
       u.changedAt.set(k, v);
     }
+    this.changeLog.push({ at: v, id });
   }
 
   /** Deletes a user (soft delete: delta reports it removed with reason "changed"). */
@@ -123,6 +129,7 @@ export class Directory {
     this.users.delete(id);
     this.photos.delete(id);
     this.removed.set(id, { at: ++this.version, createdAt: u.createdAt, reason });
+    this.changeLog.push({ at: this.version, id });
     for (const g of this.groups.values()) if (g.members.has(id)) this.removeMember(g.id, id);
   }
 
@@ -201,24 +208,43 @@ export class Directory {
   }
 
   /**
-   * Users changed after `since`: created ones in full, updated ones as their id with the changed
-   * properties only (Graph promises at least those), removed ones as `@removed`.
+   * Users changed in the version window (since, upto]: created ones with `created`, updated ones
+   * with the properties that changed, removed ones as `@removed`. Read from the change log, so a
+   * round costs the number of changes, not the size of the tenant; the list of a window is kept
+   * so every page of a round sees the same changes.
    */
-  usersChangedSince(since: number): Array<{ user: UserObject; created: boolean; changed: Set<string> } | { removedId: string; reason: string }> {
+  usersChangedSince(since: number, upto = this.version): Array<{ user: UserObject; created: boolean; changed: Set<string> } | { removedId: string; reason: string }> {
+    const key = `${since}:${upto}`;
+    const cached = this.rounds.get(key);
+    if (cached) return cached;
     const out: Array<{ user: UserObject; created: boolean; changed: Set<string> } | { removedId: string; reason: string }> = [];
-    for (const u of this.users.values()) {
-      if (u.createdAt > since) {
-        out.push({ user: u.data, created: true, changed: new Set(Object.keys(u.data)) });
+    // The first entry after `since` (binary search: versions only grow).
+    let lo = 0;
+    let hi = this.changeLog.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.changeLog[mid]!.at <= since) lo = mid + 1;
+      else hi = mid;
+    }
+    const ids = new Set<string>();
+    for (let i = lo; i < this.changeLog.length && this.changeLog[i]!.at <= upto; i++) ids.add(this.changeLog[i]!.id);
+    for (const id of ids) {
+      const u = this.users.get(id);
+      if (u) {
+        if (u.createdAt > since) out.push({ user: u.data, created: true, changed: new Set(Object.keys(u.data)) });
+        else {
+          const changed = new Set<string>();
+          for (const [k, at] of u.changedAt) if (at > since) changed.add(k);
+          if (changed.size > 0) out.push({ user: u.data, created: false, changed });
+        }
         continue;
       }
-      const changed = new Set<string>();
-      for (const [k, at] of u.changedAt) if (at > since) changed.add(k);
-      if (changed.size > 0) out.push({ user: u.data, created: false, changed });
-    }
-    for (const [id, r] of this.removed) {
+      const r = this.removed.get(id);
       // Created and removed within the window: the client never knew it.
-      if (r.at > since && r.createdAt <= since) out.push({ removedId: id, reason: r.reason });
+      if (r && r.at > since && r.createdAt <= since) out.push({ removedId: id, reason: r.reason });
     }
+    this.rounds.set(key, out);
+    if (this.rounds.size > 8) this.rounds.delete(this.rounds.keys().next().value!);
     return out;
   }
 

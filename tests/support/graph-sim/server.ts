@@ -11,7 +11,8 @@ import { DEFAULT_USER_PROPERTIES, Directory, USER_PROPERTIES, type UserObject } 
  * client credentials with AADSTS error codes, OpenID discovery, users and groups with $select,
  * $top (max 999) and opaque @odata.nextLink paging, transitive members with the user cast,
  * $count with ConsistencyLevel: eventual, users delta (initial round in pages of 200,
- * $deltatoken=latest, updated users as their changed properties, @removed, expired tokens),
+ * $deltatoken=latest, updated users with every selected property that has a value or only the
+ * changed ones under Prefer: return=minimal, @removed, expired tokens),
  * photos, JSON $batch, Graph error bodies, and injected 429/503/connection faults.
  */
 
@@ -264,7 +265,7 @@ export class GraphSimulator {
       if (!hasAny(who, usersRead)) return denied();
       if (path === '/users/$count') return countReply(eventual, this.directory.userCount);
       if (path === '/users') return this.userPage(this.directory.userIds(), q, eventual, '/users');
-      return this.usersDelta(q);
+      return this.usersDelta(q, /return=minimal/i.test(String(headers['prefer'] ?? '')));
     }
     let m = /^\/users\/([^/]+)(\/photo(\/\$value)?)?$/.exec(path);
     if (m) {
@@ -338,7 +339,7 @@ export class GraphSimulator {
     return { status: 200, json: out };
   }
 
-  private usersDelta(q: URLSearchParams): Reply {
+  private usersDelta(q: URLSearchParams, minimal: boolean): Reply {
     const d = this.directory;
     const deltaToken = q.get('$deltatoken');
     const skipToken = q.get('$skiptoken');
@@ -358,10 +359,14 @@ export class GraphSimulator {
       // The initial round: every current user, in full, ~200 per page.
       state = { since: 0, upto: d.version, o: 0, sel };
     }
-    const changes = d.usersChangedSince(state.since);
+    const changes = d.usersChangedSince(state.since, state.upto);
     const page = changes.slice(state.o, state.o + DELTA_PAGE).map((c) => {
       if ('removedId' in c) return { id: c.removedId, '@removed': { reason: c.reason } };
-      const keys = c.created ? state.sel : state.sel.filter((k) => c.changed.has(k) || k === 'id');
+      if (c.created) return project(c.user, state.sel);
+      // By default an updated user comes with every selected property that has a value, changed
+      // or not (and a changed one even when it became null); with Prefer: return=minimal, only
+      // the changed ones.
+      const keys = state.sel.filter((k) => k === 'id' || c.changed.has(k) || (!minimal && c.user[k] !== undefined && c.user[k] !== null));
       return project(c.user, keys);
     });
     const out: Record<string, unknown> = { '@odata.context': `${this.url}/v1.0/$metadata#users(${state.sel.join(',')})`, value: page };

@@ -39,6 +39,8 @@ export const PHOTO_ATTRIBUTE = 'photo';
 /** Graph's page size limit for users and members; the initial delta round pages ~200 instead. */
 export const PAGE_SIZE = 999;
 const BATCH_SIZE = 20;
+/** JSON batches in flight at once (Graph allows a few concurrent requests per app and tenant). */
+const BATCH_CONCURRENCY = 4;
 const MAX_BATCH_ATTEMPTS = 6;
 /** Headers of Graph's advanced directory queries (OData casts with $count, $search). */
 export const ADVANCED = { ConsistencyLevel: 'eventual' } as const;
@@ -54,10 +56,12 @@ export function selectFor(attributes: readonly string[]): string {
  * Microsoft Entra ID as a sync source. A full read takes the starting delta token first
  * (`$deltatoken=latest`, no data) and then pages `/users` or the group's transitive members with
  * `$top=999` and only the mapped properties, so it makes ceil(N/999) requests. A delta read
- * follows the stored delta link; updated users arrive as their changed properties only, so those
- * records are partial. For a group scope, membership comes from the transitive member ids (Graph's
- * group delta reports direct members only, and Rollcall includes nested groups), and users
- * entering the scope are read in full through JSON batches. When Graph says the delta state is
+ * follows the stored delta link: new users arrive complete; records of people already in the list
+ * are treated as partial (compared on the properties they carry), which is right both for Graph's
+ * default answer and for `Prefer: return=minimal`. For a group scope, membership comes from the
+ * transitive member ids (Graph's group delta reports direct members only, and Rollcall includes
+ * nested groups), and users entering the scope without a change of their own are read in full
+ * through JSON batches. When Graph says the delta state is
  * gone, or the mapping now selects other properties, the run becomes a full read by itself.
  */
 export class EntraSource implements Source {
@@ -169,12 +173,10 @@ export class EntraSource implements Source {
           if (known.get(id) === 'ACTIVE') this.removed.push(id);
           continue;
         }
-        if (!known.has(id)) {
-          // New to the list (created, or back in scope): only a full read of the user will do.
-          toFetch.push(id);
-          continue;
-        }
-        const record = this.record(item, true);
+        // Without Prefer: return=minimal, Graph sends every selected property that has a value,
+        // so a user new to the list arrives complete (an absent property has never been set).
+        // For people already here the record stays partial: only what it carries is compared.
+        const record = this.record(item, known.has(id));
         if (record) records.push(record);
       }
       this.yielded = true;
@@ -191,8 +193,12 @@ export class EntraSource implements Source {
       for (const id of members) if (!mentioned.has(id) && known.get(id) !== 'ACTIVE') toFetch.push(id);
       for (const [id, status] of known) if (status === 'ACTIVE' && !members.has(id) && !mentioned.has(id)) this.removed.push(id);
     }
-    for (let i = 0; i < toFetch.length; i += BATCH_SIZE) {
-      const records = await this.fetchUsers(toFetch.slice(i, i + BATCH_SIZE));
+    // Users who entered the group without a change of their own are read in full, a few JSON
+    // batches at a time.
+    for (let i = 0; i < toFetch.length; i += BATCH_SIZE * BATCH_CONCURRENCY) {
+      const batches: Array<Promise<SourceRecord[]>> = [];
+      for (let j = i; j < Math.min(toFetch.length, i + BATCH_SIZE * BATCH_CONCURRENCY); j += BATCH_SIZE) batches.push(this.fetchUsers(toFetch.slice(j, j + BATCH_SIZE)));
+      const records = (await Promise.all(batches)).flat();
       if (records.length > 0) yield records;
     }
   }
