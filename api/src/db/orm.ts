@@ -12,6 +12,7 @@ import { Migration20261123020000SyncRuns } from './migrations/Migration202611230
 import { Migration20261123030000PeopleCountIndex } from './migrations/Migration20261123030000PeopleCountIndex.js';
 import { Migration20261123040000EntraListSync } from './migrations/Migration20261123040000EntraListSync.js';
 import { Migration20261123050000PersonPhotos } from './migrations/Migration20261123050000PersonPhotos.js';
+import { Migration20261123070000SearchIndexPendingList } from './migrations/Migration20261123070000SearchIndexPendingList.js';
 import { Migration20261123060000SyncRunAttempt } from './migrations/Migration20261123060000SyncRunAttempt.js';
 import type { Logger } from '../shared/logger.js';
 
@@ -38,6 +39,7 @@ export const migrationsList = [
   { name: 'Migration20261123040000EntraListSync', class: Migration20261123040000EntraListSync },
   { name: 'Migration20261123050000PersonPhotos', class: Migration20261123050000PersonPhotos },
   { name: 'Migration20261123060000SyncRunAttempt', class: Migration20261123060000SyncRunAttempt },
+  { name: 'Migration20261123070000SearchIndexPendingList', class: Migration20261123070000SearchIndexPendingList },
 ];
 
 /** MikroORM options for a database URL. */

@@ -223,6 +223,14 @@ async function setStatus(
 }
 
 /**
+ * Merges the search index's pending list (new trigram entries a run appended) into the index in
+ * one bulk pass. Called after a run has finished, so the merge is not on the run's time.
+ */
+export async function tidySearchIndex(em: EntityManager): Promise<void> {
+  await em.execute(`SELECT gin_clean_pending_list('person_search_trgm_idx'::regclass)`);
+}
+
+/**
  * One pg_notify per person of a statement's rows, in the batch's transaction (PostgreSQL delivers
  * them on commit only). Parameters, in order: the channel, the organisation, the list.
  */

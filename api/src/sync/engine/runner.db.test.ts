@@ -145,4 +145,32 @@ describe('SyncRunner against PostgreSQL', () => {
     const [r] = await sql<Array<{ status: string }>>(`SELECT status FROM person WHERE source_anchor = 'obj-299'`);
     expect(r!.status).toBe('INACTIVE');
   });
+
+  it('a delta run writes as it reads inside one transaction: a halt leaves nothing of it, approval applies it all', async () => {
+    const before = (await sql<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM person WHERE status = 'ACTIVE'`))[0]!.n;
+    // 1,200 newcomers (more than one staged batch, so some are written before the last page)
+    // and 150 removals: over the limit of 20% of the active people.
+    const newcomers = users(1500).slice(300);
+    const removed = Array.from({ length: 150 }, (_, i) => `obj-${i}`);
+    const out = await run(directory(newcomers, 100, { removed }), 'DELTA');
+    expect(out).toMatchObject({ status: 'HALTED', counts: { created: 1200, deactivated: 150 } });
+    expect((await sql<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM person WHERE source_anchor = ANY(?::text[])`, [`{${newcomers.map((u) => u.anchor).join(',')}}`]))[0]!.n).toBe(0);
+    expect((await sql<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM person WHERE status = 'ACTIVE'`))[0]!.n).toBe(before);
+    expect((await sql<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM audit_entry WHERE action = 'person.created' AND at > ?`, [now]))[0]!.n).toBe(0);
+    const [row] = await sql<Array<{ held_plan: { creates: unknown[]; deactivations: unknown[] } }>>(`SELECT held_plan FROM sync_run WHERE id = ?`, [out.runId]);
+    expect(row!.held_plan.creates).toHaveLength(1200);
+    expect(row!.held_plan.deactivations).toHaveLength(150);
+    const approved = await runner.approve(ORG, out.runId, actor);
+    expect(approved).toMatchObject({ status: 'SUCCEEDED', counts: { created: 1200, deactivated: 150 } });
+    expect((await sql<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM person WHERE status = 'ACTIVE'`))[0]!.n).toBe(before + 1200 - 150);
+  });
+
+  it('a staged delta run that fails mid-read leaves nothing of it', async () => {
+    const newcomers = users(3000).slice(1500);
+    const out = await run(directory(newcomers, 100, { failAfterPages: 12 }), 'DELTA');
+    expect(out).toMatchObject({ status: 'FAILED', reason: 'connection reset by the directory' });
+    expect((await sql<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM person WHERE source_anchor = ANY(?::text[])`, [`{${newcomers.map((u) => u.anchor).join(',')}}`]))[0]!.n).toBe(0);
+    const ok = await run(directory(newcomers), 'DELTA');
+    expect(ok).toMatchObject({ status: 'SUCCEEDED', counts: { created: 1500 } });
+  });
 });

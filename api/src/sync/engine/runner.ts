@@ -8,7 +8,7 @@ import { ListFieldSchema, MasterListSchema, type ListField } from '../../lists/l
 import { mapRecord, type FieldMappingRule, type Transform } from './mapping.js';
 import { emptyPlan, planCounts, Planner } from './plan.js';
 import { checkSafety, DEFAULT_THRESHOLD, type DeactivationThreshold } from './safety.js';
-import { activeSourcePeople, applyPlan, emailIndex, loadCandidates, peopleByAnchor, peopleCounts, type ApplyContext, type ApplyResult } from './apply.js';
+import { activeSourcePeople, applyPlan, emailIndex, loadCandidates, peopleByAnchor, peopleCounts, tidySearchIndex, type ApplyContext, type ApplyResult } from './apply.js';
 import type { CurrentPerson, DesiredPerson, Plan, PlanProblem, SourceRecord } from './types.js';
 import { CHANNEL } from '../../events/event-bus.js';
 
@@ -77,6 +77,8 @@ export const QUEUED_STALE_AFTER_MS = 15 * 60_000;
 const KEEP_ERRORS = 200;
 /** Changes handed to the writer at once (its transactions are this size too). */
 const WRITE_BATCH = 5000;
+/** A staged (delta) run hands smaller batches, so writing overlaps reading sooner. */
+const STAGED_BATCH = 1000;
 
 /**
  * Runs a source into a list: records the run, reads pages, maps, plans, checks safety, applies
@@ -200,22 +202,39 @@ export class SyncRunner {
     // so a million people stream through; a list that might lose people waits for the whole plan.
     const mayWrite = () =>
       req.mode !== 'DRY_RUN' && !checkSafety({ deactivations: { length: planned().deactivated + Math.max(0, start.active - planner.matchedActive) } }, start.active, counts.seen, 'delta', limit).halt;
+    // A delta run cannot know before its last page whether it will halt, so it writes as it reads
+    // inside one open transaction ("staged"), keeping what it handed over: committed when the run
+    // succeeds, rolled back (and the whole plan held for review) when it halts.
+    let staged: { tx: EntityManager; handed: Plan } | null = null;
     let writing: Promise<void> = Promise.resolve();
     const hand = async (force: boolean) => {
       const size = pending.creates.length + pending.updates.length + pending.deactivations.length + pending.reactivations.length;
-      if (size === 0 || (!force && size < WRITE_BATCH)) return;
-      // One batch in the writer at a time; reading and planning go on meanwhile.
-      await writing;
+      if (size === 0 || (!force && size < (staged ? STAGED_BATCH : WRITE_BATCH))) return;
+      // One batch in the writer at a time; reading and planning go on meanwhile. A streaming
+      // full read waits for the writer before handing more (memory stays bounded); a staged run
+      // queues its batches behind one another (they are as many as the changes it reads).
+      if (!staged) await writing;
       const batch = pending;
       const p = planCounts(batch);
       for (const k of ['created', 'updated', 'deactivated', 'reactivated'] as const) handed[k] += p[k];
       pending = { ...emptyPlan(), unchanged: batch.unchanged, problems: batch.problems };
-      writing = applyPlan(em, ctx, batch, this.deps.clock, WRITE_BATCH).then((r) => {
+      if (staged) for (const k of ['creates', 'updates', 'deactivations', 'reactivations'] as const) (staged.handed[k] as unknown[]).push(...batch[k]);
+      const target = staged?.tx ?? em;
+      writing = writing.then(() => applyPlan(target, ctx, batch, this.deps.clock, WRITE_BATCH)).then((r) => {
         for (const k of ['created', 'updated', 'deactivated', 'reactivated'] as const) written[k] += r[k];
       });
       writing.catch(() => undefined);
     };
 
+    // A source may turn a delta run into a full read (before its first page).
+    const effectiveMode = () => req.source.effectiveMode?.() ?? (req.mode === 'DELTA' ? 'delta' : 'full');
+    if (effectiveMode() === 'delta') lookup.prefetchEmails();
+    const rollback = async () => {
+      if (!staged) return;
+      const { tx } = staged;
+      staged = null;
+      await tx.rollback().catch((err: unknown) => this.deps.logger.warn({ err, runId }, 'could not roll back a staged sync'));
+    };
     let lastBeat = this.deps.clock.now().getTime();
     let early = false;
     try {
@@ -228,8 +247,12 @@ export class SyncRunner {
         }
         counts.seen += page.length;
         planner.addPage(await lookup.candidates(desired, planner), desired, pending);
-        early ||= mayWrite();
-        if (early) await hand(false);
+        early ||= !staged && mayWrite();
+        if (!early && !staged && req.mode !== 'DRY_RUN' && effectiveMode() === 'delta') {
+          staged = { tx: em.fork(), handed: emptyPlan() };
+          await staged.tx.begin();
+        }
+        if (early || staged) await hand(false);
         Object.assign(counts, planned(), early ? written : {});
         const t = this.deps.clock.now().getTime();
         if (t - lastBeat >= 1000) {
@@ -238,13 +261,14 @@ export class SyncRunner {
         }
       }
       await writing;
-    } catch (err) {
+      } catch (err) {
       await writing.catch(() => undefined);
+      await rollback();
       throw err;
     }
 
     await this.progress(em, runId, 'PLANNING', counts);
-    const full = (req.source.effectiveMode?.() ?? (req.mode === 'DELTA' ? 'delta' : 'full')) === 'full';
+    const full = effectiveMode() === 'full';
     const note = req.source.note?.() ?? null;
     const skipped = problems.map((x) => x.anchor);
     if (full) {
@@ -265,19 +289,37 @@ export class SyncRunner {
     }
     const verdict = checkSafety({ deactivations: { length: counts.deactivated } }, start.active, counts.seen, full ? 'full' : 'delta', limit);
     if (verdict.halt) {
-      // Unreachable after early writes (they start only when no outcome can halt), so the held
-      // plan is the whole plan and nothing was written.
-      await this.finish(em, runId, 'HALTED', counts, verdict.reason, all, pending);
+      // Unreachable after early writes (they start only when no outcome can halt); what a staged
+      // run wrote is rolled back, so the held plan is the whole plan and nothing was written.
+      let held = pending;
+      if (staged) {
+        const { handed: before } = staged;
+        await writing.catch(() => undefined);
+        await rollback();
+        held = { ...pending, creates: [...before.creates, ...pending.creates], updates: [...before.updates, ...pending.updates], deactivations: [...before.deactivations, ...pending.deactivations], reactivations: [...before.reactivations, ...pending.reactivations] };
+      }
+      await this.finish(em, runId, 'HALTED', counts, verdict.reason, all, held);
       return { runId, status: 'HALTED', counts, reason: verdict.reason, problems: all };
     }
 
     await this.progress(em, runId, 'APPLYING', counts);
-    await hand(true);
-    await writing;
+    try {
+      await hand(true);
+      await writing;
+      if (staged) {
+        const { tx } = staged;
+        staged = null;
+        await tx.commit();
+      }
+    } catch (err) {
+      await rollback();
+      throw err;
+    }
     Object.assign(counts, written);
     const extra = await req.source.committed?.();
     if (extra) Object.assign(counts, extra);
     await this.finish(em, runId, 'SUCCEEDED', counts, note, all);
+    await this.tidy(em, counts);
     return { runId, status: 'SUCCEEDED', counts, reason: note, problems: all };
   }
 
@@ -310,6 +352,7 @@ export class SyncRunner {
       const written = await applyPlan(em, { ...req, source: row.source, actor }, row.held_plan, this.deps.clock);
       Object.assign(counts, written);
       await this.finish(em, runId, 'SUCCEEDED', counts, `approved by ${actor.label}`, row.held_plan.problems, row.held_plan);
+      await this.tidy(em, counts);
       return { runId, status: 'SUCCEEDED', counts, reason: `approved by ${actor.label}`, problems: row.held_plan.problems };
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
@@ -357,6 +400,12 @@ export class SyncRunner {
     return rows.map((r) => ({ sourceAttribute: r.source_attribute, fieldKey: r.key, transform: r.transform }));
   }
 
+  /** After a run that wrote people (and is already final): merges the search index's pending list. */
+  private async tidy(em: EntityManager, counts: RunCounts): Promise<void> {
+    if (counts.created + counts.updated + counts.deactivated + counts.reactivated === 0) return;
+    await tidySearchIndex(em).catch((err: unknown) => this.deps.logger.warn({ err }, 'could not merge the search index pending list'));
+  }
+
   private async progress(em: EntityManager, runId: string, phase: string, counts: RunCounts): Promise<void> {
     await em.execute(`UPDATE sync_run SET phase = ?, counts = ?::jsonb, heartbeat_at = ? WHERE id = ?`, [phase, JSON.stringify(counts), this.deps.clock.now(), runId]);
     const req = this.current.get(runId);
@@ -401,12 +450,12 @@ async function* prefetched<T>(source: AsyncIterable<T>): AsyncIterable<T> {
 
 /**
  * Finds the people a page of records can match, through indexes rather than by loading the list:
- * this source's people by anchor, then by UID where the anchor does not settle it, then by email
+ * this source's people by anchor and the holders of the records' UIDs in one query, then by email
  * (a map read once per run, only if a record needs it). A list that was empty when the run began
  * holds only people this run created, which no record may match, so nothing is looked up.
  */
 class CandidateLookup {
-  private emails: Map<string, string> | null = null;
+  private emails: Promise<Map<string, string>> | null = null;
 
   constructor(
     private readonly em: EntityManager,
@@ -417,6 +466,19 @@ class CandidateLookup {
     private readonly listHadPeople: boolean,
   ) {}
 
+  /**
+   * Starts reading the email map now, on a connection of its own, so it is ready when a record
+   * needs it: a delta run's joiners usually do, and the read overlaps the first Graph request.
+   */
+  prefetchEmails(): void {
+    if (this.listHadPeople && this.emailKey) this.emailMap().catch(() => undefined);
+  }
+
+  private emailMap(): Promise<Map<string, string>> {
+    this.emails ??= emailIndex(this.em.fork(), this.listId, this.emailKey!);
+    return this.emails;
+  }
+
   async candidates(desired: readonly DesiredPerson[], planner: Planner): Promise<CurrentPerson[]> {
     if (!this.listHadPeople || desired.length === 0) return [];
     const { em, listId, source } = this;
@@ -426,39 +488,36 @@ class CandidateLookup {
       return v === null || v === undefined || v === '' ? null : String(v);
     };
     const found = new Map<string, CurrentPerson>();
-    const add = (people: CurrentPerson[]) => people.forEach((p) => found.set(p.id, p));
-    const byAnchor = new Map<string, CurrentPerson>();
-    for (const p of await loadCandidates(em, listId, source, { anchors: desired.map((d) => d.anchor), uids: [], ids: [] })) {
-      byAnchor.set(p.sourceAnchor!, p);
-      found.set(p.id, p);
-    }
-    // The UID's holder matters even when the anchor matches (a UID moved to another person).
+    // One round trip: this source's people by anchor, and the holders of the records' UIDs (the
+    // UID's holder matters even when the anchor matches: a UID may have moved to another person).
     const uids = new Set<string>();
     for (const d of desired) {
       const uid = uidOf(d);
-      if (uid && byAnchor.get(d.anchor)?.uid !== uid) uids.add(uid);
+      if (uid) uids.add(uid);
     }
+    const byAnchor = new Map<string, CurrentPerson>();
     const byUid = new Map<string, CurrentPerson>();
-    if (uids.size > 0) {
-      for (const p of await loadCandidates(em, listId, source, { anchors: [], uids, ids: [] })) byUid.set(p.uid, p);
-      add([...byUid.values()]);
+    for (const p of await loadCandidates(em, listId, source, { anchors: desired.map((d) => d.anchor), uids, ids: [] })) {
+      if (p.source === source && p.sourceAnchor !== null) byAnchor.set(p.sourceAnchor, p);
+      if (uids.has(p.uid)) byUid.set(p.uid, p);
+      found.set(p.id, p);
     }
     if (this.emailKey) {
       const wanted: string[] = [];
       for (const d of desired) {
         const uid = uidOf(d);
-        if (free(byAnchor.get(d.anchor)) || (uid && free(byUid.get(uid) ?? (byAnchor.get(d.anchor)?.uid === uid ? byAnchor.get(d.anchor) : undefined)))) continue;
+        if (free(byAnchor.get(d.anchor)) || (uid && free(byUid.get(uid)))) continue;
         const email = d.values[this.emailKey];
         if (typeof email === 'string' && email.trim()) wanted.push(email.trim().toLowerCase());
       }
       if (wanted.length > 0) {
-        this.emails ??= await emailIndex(em, listId, this.emailKey);
+        const emails = await this.emailMap();
         const ids = new Set<string>();
         for (const e of wanted) {
-          const id = this.emails.get(e);
+          const id = emails.get(e);
           if (id && !found.has(id)) ids.add(id);
         }
-        if (ids.size > 0) add(await loadCandidates(em, listId, source, { anchors: [], uids: [], ids }));
+        if (ids.size > 0) for (const p of await loadCandidates(em, listId, source, { anchors: [], uids: [], ids })) found.set(p.id, p);
       }
     }
     return [...found.values()];
