@@ -53,7 +53,7 @@ describe.runIf(browserAvailable())('roles and sessions in Chromium', () => {
     expect(await page.getByTestId('add-field').count()).toBe(0);
     expect(await page.getByTestId('edit-field-company').count()).toBe(0);
     await page.getByTestId('tab-sync').click();
-    await expect.poll(() => page.getByTestId('sync-placeholder').innerText()).toContain('Directory sync arrives with the Microsoft Entra ID and SCIM connectors');
+    await expect.poll(() => page.getByTestId('sync-providers').innerText()).toContain('An administrator can connect this list.');
     await page.getByTestId('tab-audit').click();
     await expect.poll(() => page.getByTestId('audit-table').innerText()).toContain('Person added');
     await page.getByRole('link', { name: 'Members' }).click();
