@@ -24,16 +24,20 @@ describe('Entra ID sync through GraphQL against the Graph simulator', () => {
   });
 
   describe('testEntraConnection', () => {
-    const TEST = `mutation($id: ID!) { testEntraConnection(id: $id) { ok problem message userCount groupCount connection { lastTestOk lastTestMessage lastTestedAt } } }`;
-    type Result = { testEntraConnection: { ok: boolean; problem: string | null; message: string; userCount: number | null; groupCount: number | null; connection: { lastTestOk: boolean; lastTestMessage: string; lastTestedAt: string } } };
+    const TEST = `mutation($id: ID!) { testEntraConnection(id: $id) { ok problem message userCount groupCount connection { lastTestOk lastTestMessage lastTestProblem lastTestedAt } } }`;
+    type Result = { testEntraConnection: { ok: boolean; problem: string | null; message: string; userCount: number | null; groupCount: number | null; connection: { lastTestOk: boolean; lastTestMessage: string; lastTestProblem: string | null; lastTestedAt: string } } };
 
     it('counts users and groups through a real token and records the outcome', async () => {
       sim.directory.seedUsers(3);
       sim.directory.addGroup('Teachers');
       const { testEntraConnection: t } = await owner.ok<Result>(TEST, { id: connectionId });
       expect(t).toMatchObject({ ok: true, problem: null, userCount: 3, groupCount: 1 });
-      expect(t.message).toMatch(/3 users and 1 groups/);
-      expect(t.connection.lastTestOk).toBe(true);
+      expect(t.message).toBe('Connected: 3 users and 1 group are visible.');
+      expect(t.connection).toMatchObject({ lastTestOk: true, lastTestProblem: null });
+      // A new name keeps the outcome; new credentials need a new test.
+      const UPDATE = `mutation($id: ID!, $i: UpdateEntraConnectionInput!) { updateEntraConnection(id: $id, input: $i) { name lastTestOk lastTestProblem } }`;
+      expect((await owner.ok<{ updateEntraConnection: unknown }>(UPDATE, { id: connectionId, i: { name: 'Contoso HQ' } })).updateEntraConnection).toEqual({ name: 'Contoso HQ', lastTestOk: true, lastTestProblem: null });
+      expect((await owner.ok<{ updateEntraConnection: unknown }>(UPDATE, { id: connectionId, i: { clientSecret: sim.app.secret } })).updateEntraConnection).toEqual({ name: 'Contoso HQ', lastTestOk: null, lastTestProblem: null });
       expect(sim.sim.count('POST /token')).toBeGreaterThanOrEqual(1);
     });
 
@@ -47,7 +51,7 @@ describe('Entra ID sync through GraphQL against the Graph simulator', () => {
       expect(t.ok).toBe(false);
       expect(t.problem).toBe(problem);
       expect(t.message).toMatch(message);
-      expect(t.connection.lastTestOk).toBe(false);
+      expect(t.connection).toMatchObject({ lastTestOk: false, lastTestProblem: problem });
       expect(JSON.stringify(t)).not.toContain(sim.app.secret);
     });
 
@@ -108,6 +112,42 @@ describe('Entra ID sync through GraphQL against the Graph simulator', () => {
       expect((status.mappings as Array<{ field: { key: string } }>).map((m) => m.field.key)).toEqual(['employee_id', 'email', 'given_name', 'surname', 'department']);
       const { masterList } = await owner.ok<{ masterList: { fields: Array<{ key: string; locked: boolean }> } }>(`query($l: ID!) { masterList(id: $l) { fields { key locked } } }`, { l: listId });
       expect(Object.fromEntries(masterList.fields.map((f) => [f.key, f.locked]))).toEqual({ employee_id: true, email: true, badge_note: false, given_name: true, surname: true, department: true });
+    });
+
+    it('a refused configuration writes nothing: no new field, no UID change; a new field may not take an existing key', async () => {
+      const CONFIGURE = `mutation($i: ConfigureEntraSyncInput!) { configureEntraSync(input: $i) { listId } }`;
+      const other = await createStaffList(owner, 'Refusals');
+      await owner.ok(`mutation($l: ID!) { createPerson(listId: $l, values: { employee_id: "HAND-1", email: "hand@x.test" }) { id } }`, { l: other });
+      const fieldsOf = async () => (await owner.ok<{ masterList: { uidField: { key: string }; fields: Array<{ key: string }> } }>(`query($l: ID!) { masterList(id: $l) { uidField { key } fields { key } } }`, { l: other })).masterList;
+      const before = await fieldsOf();
+      // The new UID field would be empty for the person already in the list: refused, and the
+      // fields created on the way are gone with it.
+      const refused = await owner.request(CONFIGURE, {
+        i: { listId: other, connectionId, scope: { kind: 'ALL_USERS' }, uidFieldKey: 'upn', mappings: [
+          { sourceAttribute: 'userPrincipalName', fieldKey: 'upn', createField: { label: 'UPN', type: 'TEXT' } },
+          { sourceAttribute: 'department', createField: { label: 'Department', type: 'TEXT' } },
+        ] },
+      });
+      expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'uidFieldKey' });
+      expect(refused.errors?.[0]?.message).toMatch(/1 person has no "UPN"/);
+      expect(await fieldsOf()).toEqual(before);
+      expect((await owner.ok<{ listSync: { provider: string | null } }>(`query($l: ID!) { listSync(listId: $l) { provider } }`, { l: other })).listSync.provider).toBeNull();
+      const taken = await owner.request(CONFIGURE, {
+        i: { listId: other, connectionId, scope: { kind: 'ALL_USERS' }, uidFieldKey: 'employee_id', mappings: [
+          { sourceAttribute: 'employeeId', fieldKey: 'employee_id' },
+          { sourceAttribute: 'mail', fieldKey: 'email', createField: { label: 'Work email', type: 'EMAIL' } },
+        ] },
+      });
+      expect(taken.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'mappings.1.fieldKey' });
+      // Without a key, a new field steps aside from an existing one.
+      await owner.ok(`mutation($l: ID!) { addField(listId: $l, input: { key: "department", label: "Department (by hand)", type: TEXT }) { id } }`, { l: other });
+      const stepped = await configure(owner, { listId: other, connectionId, mappings: [
+        { sourceAttribute: 'employeeId', fieldKey: 'employee_id' },
+        { sourceAttribute: 'mail', fieldKey: 'email' },
+        { sourceAttribute: 'department', createField: { label: 'Department', type: 'TEXT' } },
+      ] });
+      expect((stepped.mappings as Array<{ field: { key: string } }>).map((m) => m.field.key)).toEqual(['employee_id', 'email', 'department_2']);
+      await owner.ok(`mutation($l: ID!) { disconnectSync(listId: $l) { id } }`, { l: other });
     });
 
     it('runs a full read in ceil(N/999) pages of the mapped properties only, after taking the delta token', async () => {
@@ -262,7 +302,14 @@ describe('Entra ID sync through GraphQL against the Graph simulator', () => {
       );
       expect(syncRun.preview.deactivations).toHaveLength(5);
       expect(syncRun.preview.deactivations[0]!.reason).toBe('removed_from_scope');
-      const { approveSyncRun } = await owner.ok<{ approveSyncRun: { status: string; counts: { deactivated: number } } }>(`mutation($id: ID!) { approveSyncRun(id: $id) { status counts { deactivated } } }`, { id: run.id });
+      // A newer run reads the directory again: the older held plan is out of date and can no
+      // longer be approved; the newer one holds the same departures.
+      const again = await syncAndWait(owner, listId, 'DELTA');
+      expect(again).toMatchObject({ status: 'HALTED', counts: { deactivated: 500 } });
+      const old = await waitForRun(owner, run.id);
+      expect(old).toMatchObject({ status: 'CANCELLED', reason: expect.stringMatching(/^superseded/) });
+      expect(await owner.errorCode(`mutation($id: ID!) { approveSyncRun(id: $id) { id } }`, { id: run.id })).toBe('CONFLICT');
+      const { approveSyncRun } = await owner.ok<{ approveSyncRun: { status: string; counts: { deactivated: number } } }>(`mutation($id: ID!) { approveSyncRun(id: $id) { status counts { deactivated } } }`, { id: again.id });
       expect(approveSyncRun).toMatchObject({ status: 'SUCCEEDED', counts: { deactivated: 500 } });
       // The delta link was not advanced by the halted run; the next delta re-reads and finds nothing new to do.
       const after = await syncAndWait(owner, listId, 'DELTA');
@@ -375,12 +422,15 @@ describe('Entra ID sync through GraphQL against the Graph simulator', () => {
 
     it('a connection in use cannot be removed; disconnecting keeps people and unlocks fields', async () => {
       expect(await owner.errorCode(`mutation($id: ID!) { removeEntraConnection(id: $id) }`, { id: connectionId })).toBe('CONFLICT');
+      const usedBy = async () => (await owner.ok<{ entraConnection: { lists: Array<{ id: string }> } }>(`query($id: ID!) { entraConnection(id: $id) { lists { id name } } }`, { id: connectionId })).entraConnection.lists.map((l) => l.id);
+      expect(await usedBy()).toContain(listId);
       const before = await people(owner, listId);
       await owner.ok(`mutation($l: ID!) { disconnectSync(listId: $l) { id syncProvider } }`, { l: listId });
       const after = await people(owner, listId);
       expect(after.size).toBe(before.size);
       const { listSync } = await owner.ok<{ listSync: { provider: string | null; scope: unknown; mappings: unknown[] } }>(`query($l: ID!) { listSync(listId: $l) { provider scope { kind } mappings { sourceAttribute } } }`, { l: listId });
       expect(listSync).toEqual({ provider: null, scope: null, mappings: [] });
+      expect(await usedBy()).not.toContain(listId);
       expect(await owner.errorCode(`mutation($l: ID!) { syncNow(listId: $l) { id } }`, { l: listId })).toBe('CONFLICT');
     });
   });

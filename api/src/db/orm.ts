@@ -13,6 +13,7 @@ import { Migration20261123030000PeopleCountIndex } from './migrations/Migration2
 import { Migration20261123040000EntraListSync } from './migrations/Migration20261123040000EntraListSync.js';
 import { Migration20261123050000PersonPhotos } from './migrations/Migration20261123050000PersonPhotos.js';
 import { Migration20261123070000SearchIndexPendingList } from './migrations/Migration20261123070000SearchIndexPendingList.js';
+import { Migration20261123080000EntraTestProblem } from './migrations/Migration20261123080000EntraTestProblem.js';
 import { Migration20261123060000SyncRunAttempt } from './migrations/Migration20261123060000SyncRunAttempt.js';
 import type { Logger } from '../shared/logger.js';
 
@@ -40,6 +41,7 @@ export const migrationsList = [
   { name: 'Migration20261123050000PersonPhotos', class: Migration20261123050000PersonPhotos },
   { name: 'Migration20261123060000SyncRunAttempt', class: Migration20261123060000SyncRunAttempt },
   { name: 'Migration20261123070000SearchIndexPendingList', class: Migration20261123070000SearchIndexPendingList },
+  { name: 'Migration20261123080000EntraTestProblem', class: Migration20261123080000EntraTestProblem },
 ];
 
 /** MikroORM options for a database URL. */

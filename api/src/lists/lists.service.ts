@@ -344,7 +344,8 @@ function checkName(raw: string): string {
   return name;
 }
 
-function checkFieldInput(input: FieldInput): Omit<ListField, 'id' | 'organizationId' | 'listId' | 'position' | 'createdAt'> {
+/** Validates and normalises a new field (key, label, type, options); throws BAD_USER_INPUT naming the input. */
+export function checkFieldInput(input: FieldInput): Omit<ListField, 'id' | 'organizationId' | 'listId' | 'position' | 'createdAt'> {
   const key = input.key.trim();
   if (!KEY_RE.test(key)) {
     throw errors.badInput(`Field key "${input.key}" must start with a lowercase letter and use only a-z, 0-9 and _ (at most 63 characters).`, 'key');

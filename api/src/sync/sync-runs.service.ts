@@ -18,12 +18,14 @@ export interface SyncRunView {
   errors: PlanProblem[];
   reason: string | null;
   startedBy: string | null;
+  /** Which automatic retry this is (0 for a run started by a person or the schedule). */
+  attempt: number;
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
 }
 
-const COLUMNS = `id, list_id, source, trigger, mode, status, phase, counts, errors, reason, started_by, created_at, started_at, finished_at`;
+const COLUMNS = `id, list_id, source, trigger, mode, status, phase, counts, errors, reason, started_by, attempt, created_at, started_at, finished_at`;
 
 function view(r: Record<string, unknown>): SyncRunView {
   const date = (v: unknown) => (v ? new Date(v as string) : null);
@@ -39,6 +41,7 @@ function view(r: Record<string, unknown>): SyncRunView {
     errors: r.errors as PlanProblem[],
     reason: r.reason as string | null,
     startedBy: r.started_by as string | null,
+    attempt: Number(r.attempt ?? 0),
     createdAt: new Date(r.created_at as string),
     startedAt: date(r.started_at),
     finishedAt: date(r.finished_at),
@@ -49,8 +52,8 @@ function view(r: Record<string, unknown>): SyncRunView {
 export interface RunPreview {
   creates: Array<{ uid: string; values: Record<string, unknown> }>;
   updates: Array<{ personId: string; uid: string; changes: Array<{ field: string; before: unknown; after: unknown }> }>;
-  deactivations: Array<{ personId: string; uid: string; reason: string }>;
-  reactivations: Array<{ personId: string; uid: string; reason: string }>;
+  deactivations: Array<{ personId: string; uid: string; reason: string; values?: Record<string, unknown> | null }>;
+  reactivations: Array<{ personId: string; uid: string; reason: string; values?: Record<string, unknown> | null }>;
 }
 
 /** Reads sync runs, always within the caller's organisation. */
@@ -83,6 +86,18 @@ export class SyncRunsService {
          FROM sync_run WHERE id = ? AND organization_id = ? AND held_plan IS NOT NULL`,
       [runId, organizationId],
     );
-    return rows[0] ?? null;
+    const p = rows[0];
+    if (!p) return null;
+    // Who would change status, by their current values (one query), so a reviewer sees names.
+    const ids = [...p.deactivations, ...p.reactivations].map((c) => c.personId);
+    if (ids.length > 0) {
+      const people = await em.execute<Array<{ id: string; values: Record<string, unknown> }>>(
+        `SELECT id, "values" FROM person WHERE organization_id = ? AND id = ANY(?::uuid[])`,
+        [organizationId, `{${ids.join(',')}}`],
+      );
+      const byId = new Map(people.map((x) => [x.id, x.values]));
+      for (const c of [...p.deactivations, ...p.reactivations]) c.values = byId.get(c.personId) ?? null;
+    }
+    return p;
   }
 }

@@ -141,6 +141,14 @@ export class SyncRunner {
       runId = this.deps.ids.uuid();
       await this.insertRun(em, runId, req, 'RUNNING', now);
     }
+    // A plan held for review is out of date once a newer run reads the source again.
+    const superseded = await em.execute<Array<{ id: string }>>(
+      `UPDATE sync_run SET status = 'CANCELLED', phase = 'DONE', held_plan = NULL, finished_at = coalesce(finished_at, ?),
+              reason = 'superseded: a newer run of this list started, so this held plan is out of date'
+        WHERE list_id = ? AND status = 'HALTED' AND id <> ? RETURNING id`,
+      [now, req.listId, runId],
+    );
+    for (const old of superseded) await this.announce(em, old.id, req);
     const counts: RunCounts = { seen: 0, created: 0, updated: 0, deactivated: 0, reactivated: 0, unchanged: 0, errors: 0 };
     // The heartbeat says "still alive" through long phases and announces the counts so far, on
     // its own pooled connection.
@@ -346,6 +354,7 @@ export class SyncRunner {
     const row = rows[0];
     if (!row) throw errors.conflict('Only a halted run can be approved, once; this one is not halted (or does not exist).', { runId });
     const req = { organizationId, listId: row.list_id };
+    await this.announce(em, runId, req);
     this.current.set(runId, { ...req, source: { name: row.source, pages: async function* () {} }, trigger: 'MANUAL', mode: 'FULL', actor });
     const counts = row.counts;
     try {

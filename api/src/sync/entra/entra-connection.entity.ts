@@ -1,3 +1,4 @@
+import type { EntraProblem } from './graph-reader.js';
 import { EntitySchema } from '@mikro-orm/core';
 import type { EntraCloud } from './clouds.js';
 
@@ -15,6 +16,7 @@ export interface EntraConnection {
   lastTestedAt: Date | null;
   lastTestOk: boolean | null;
   lastTestMessage: string | null;
+  lastTestProblem: EntraProblem | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -34,6 +36,7 @@ export const EntraConnectionSchema = new EntitySchema<EntraConnection>({
     lastTestedAt: { type: 'Date', nullable: true },
     lastTestOk: { type: 'boolean', nullable: true },
     lastTestMessage: { type: 'text', nullable: true },
+    lastTestProblem: { type: 'text', nullable: true },
     createdAt: { type: 'Date', onCreate: () => new Date() },
     updatedAt: { type: 'Date', onCreate: () => new Date(), onUpdate: () => new Date() },
   },

@@ -10,6 +10,7 @@ import type { AuditService } from '../../audit/audit.service.js';
 import type { FieldChange } from '../../audit/audit-entry.entity.js';
 import { ENTRA_CLOUDS, type EntraCloud } from './clouds.js';
 import { EntraConnectionSchema, type EntraConnection } from './entra-connection.entity.js';
+import { MasterListSchema, type MasterList } from '../../lists/list.entities.js';
 
 export interface EntraConnectionInput {
   name: string;
@@ -57,6 +58,7 @@ export class EntraConnectionsService {
       lastTestedAt: null,
       lastTestOk: null,
       lastTestMessage: null,
+      lastTestProblem: null,
       createdAt: now,
       updatedAt: now,
     });
@@ -86,13 +88,22 @@ export class EntraConnectionsService {
       // Recorded without its value: the audit trail must not hold the secret either.
       changes.push({ field: 'clientSecret', before: '[redacted]', after: '[redacted]' });
     }
-    if (changes.length > 0) {
+    if (changes.length > 0) this.record(em, viewer, c.id, 'entra_connection.updated', changes);
+    // Another tenant, app, secret or cloud needs a new test; a new name or expiry date does not.
+    if (changes.some((ch) => ['tenantId', 'clientId', 'clientSecret', 'cloud'].includes(ch.field))) {
       c.lastTestOk = null;
       c.lastTestMessage = null;
-      this.record(em, viewer, c.id, 'entra_connection.updated', changes);
+      c.lastTestProblem = null;
     }
     await this.flush(em, c.name);
     return c;
+  }
+
+  /** The lists that sync from a connection, by name. */
+  async listsUsing(em: EntityManager, viewer: Viewer, connectionId: string): Promise<MasterList[]> {
+    const rows = await em.execute<Array<{ list_id: string }>>(`SELECT list_id FROM entra_list_sync WHERE connection_id = ? AND organization_id = ?`, [connectionId, viewer.organizationId]);
+    if (rows.length === 0) return [];
+    return em.find(MasterListSchema, { id: { $in: rows.map((r) => r.list_id) }, organizationId: viewer.organizationId }, { orderBy: { name: 'asc' } });
   }
 
   async remove(em: EntityManager, viewer: Viewer, id: string): Promise<void> {

@@ -3,13 +3,13 @@ import type { Clock } from '../../shared/clock.js';
 import type { IdGenerator } from '../../shared/ids.js';
 import { isUuid } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
-import { errors } from '../../shared/errors.js';
+import { AppError, errors } from '../../shared/errors.js';
 import type { Actor } from '../../audit/audit-entry.entity.js';
 import type { Viewer } from '../../auth/viewer.js';
 import { requireRole } from '../../auth/viewer.js';
 import type { AuditService } from '../../audit/audit.service.js';
 import type { ListsService } from '../../lists/lists.service.js';
-import { providerLabel } from '../../lists/lists.service.js';
+import { checkFieldInput, providerLabel } from '../../lists/lists.service.js';
 import { FIELD_TYPES, type FieldType } from '../../lists/list.entities.js';
 import { TRANSFORMS, type Transform } from '../engine/mapping.js';
 import type { RunMode, SyncRunner } from '../engine/runner.js';
@@ -152,7 +152,7 @@ export class EntraSyncService {
       const groupCount = await reader.count('/groups/$count').catch((err) => {
         throw permission(err, 'GroupMember.Read.All', 'read groups and their members');
       });
-      result = { ok: true, problem: null, message: `Connected: ${userCount} users and ${groupCount} groups are visible.`, userCount, groupCount };
+      result = { ok: true, problem: null, message: `Connected: ${plural(userCount, 'user')} and ${plural(groupCount, 'group')} are visible.`, userCount, groupCount };
     } catch (err) {
       if (!(err instanceof EntraError)) throw err;
       result = { ok: false, problem: err.problem, message: err.message, userCount: null, groupCount: null };
@@ -160,6 +160,7 @@ export class EntraSyncService {
     c.lastTestedAt = this.deps.clock.now();
     c.lastTestOk = result.ok;
     c.lastTestMessage = result.message;
+    c.lastTestProblem = result.problem;
     await em.flush();
     return { ...result, connection: c };
   }
@@ -243,8 +244,10 @@ export class EntraSyncService {
       groupName = g.displayName;
     }
 
-    // Fields to create first (through the schema service, with its validation and audit).
+    // Everything is checked before anything is written; then the new fields, the UID change and
+    // the mappings are written in one transaction, so a refusal leaves the list as it was.
     const existing = new Map((await this.deps.lists.fields(em, list.id)).map((f) => [f.key, f]));
+    const toCreate = new Map<string, { label: string; type: FieldType }>();
     const seenAttributes = new Set<string>();
     const plan: Array<{ attribute: string; key: string; transform: Transform }> = [];
     for (const [i, m] of input.mappings.entries()) {
@@ -257,29 +260,52 @@ export class EntraSyncService {
       let key = m.fieldKey?.trim() || null;
       if (m.createField) {
         if (!FIELD_TYPES.includes(m.createField.type)) throw errors.badInput(`Unknown field type "${m.createField.type}".`, `mappings.${i}.createField.type`);
-        key ??= keyFor(attribute, m.createField.label);
-        if (!existing.has(key)) {
-          const created = await this.deps.lists.addField(em, viewer, list.id, { key, label: m.createField.label, type: m.createField.type });
-          existing.set(created.key, created);
+        const taken = (k: string) => existing.has(k) || toCreate.has(k);
+        if (key && taken(key)) {
+          throw errors.badInput(`Mapping ${i + 1}: the list already has a field "${key}"; map onto it instead of creating it, or choose another key.`, `mappings.${i}.fieldKey`);
+        }
+        if (!key) {
+          // A derived key steps aside for an existing field: department, department_2, ...
+          const base = keyFor(attribute, m.createField.label);
+          key = base;
+          for (let n = 2; taken(key); n++) key = `${base.slice(0, 60)}_${n}`;
+        }
+        try {
+          const checked = checkFieldInput({ key, label: m.createField.label, type: m.createField.type });
+          toCreate.set(checked.key, { label: checked.label, type: checked.type });
+          key = checked.key;
+        } catch (err) {
+          if (err instanceof AppError && err.code === 'BAD_USER_INPUT') throw errors.badInput(`Mapping ${i + 1}: ${err.message}`, `mappings.${i}.createField.${String(err.details.field ?? 'label')}`);
+          throw err;
         }
       }
-      if (!key || !existing.has(key)) throw errors.badInput(`Mapping ${i + 1}: the list has no field "${key ?? ''}"; choose a field or create one.`, `mappings.${i}.fieldKey`);
+      if (!key || (!existing.has(key) && !toCreate.has(key))) throw errors.badInput(`Mapping ${i + 1}: the list has no field "${key ?? ''}"; choose a field or create one.`, `mappings.${i}.fieldKey`);
       if (plan.some((p) => p.key === key)) throw errors.badInput(`Two source fields map onto "${key}"; a field has one source.`, `mappings.${i}.fieldKey`);
       plan.push({ attribute, key, transform });
     }
-    const uid = existing.get(input.uidFieldKey);
-    if (!uid || !plan.some((p) => p.key === uid.key)) throw errors.badInput('Choose the UID among the mapped fields: it identifies each person and must come from Entra ID.', 'uidFieldKey');
-    if (list.uidFieldId !== uid.id) await this.deps.lists.setUidField(em, viewer, list.id, uid.id);
+    if (!plan.some((p) => p.key === input.uidFieldKey)) throw errors.badInput('Choose the UID among the mapped fields: it identifies each person and must come from Entra ID.', 'uidFieldKey');
 
     const now = this.deps.clock.now();
     await em.transactional(async (tem) => {
+      const fields = new Map(existing);
+      for (const [key, f] of toCreate) fields.set(key, await this.deps.lists.addField(tem, viewer, list.id, { key, label: f.label, type: f.type }));
+      const uid = fields.get(input.uidFieldKey)!;
+      if (list.uidFieldId !== uid.id) {
+        try {
+          await this.deps.lists.setUidField(tem, viewer, list.id, uid.id);
+        } catch (err) {
+          // Named after the input that chose it, so a form can point at it.
+          if (err instanceof AppError) throw new AppError(err.code, err.message, { ...err.details, field: 'uidFieldKey' });
+          throw err;
+        }
+      }
       await tem.execute(`SELECT 1 FROM master_list WHERE id = ? FOR UPDATE`, [list.id]);
       const before = await this.mappedAttributes(tem, list.id);
       await tem.execute(`DELETE FROM field_mapping WHERE list_id = ? AND provider = 'entra'`, [list.id]);
       for (const p of plan) {
         await tem.execute(
           `INSERT INTO field_mapping (id, organization_id, list_id, field_id, provider, source_attribute, transform) VALUES (?, ?, ?, ?, 'entra', ?, ?)`,
-          [this.deps.ids.uuid(), viewer.organizationId, list.id, existing.get(p.key)!.id, p.attribute, p.transform],
+          [this.deps.ids.uuid(), viewer.organizationId, list.id, fields.get(p.key)!.id, p.attribute, p.transform],
         );
       }
       await tem.execute(
@@ -508,4 +534,8 @@ function checkLimits(percent: number | null | undefined, count: number | null | 
   if (percent !== null && percent !== undefined && (!Number.isInteger(percent) || percent < 0 || percent > 100)) throw errors.badInput('The deactivation limit is a whole percentage from 0 to 100.', 'deactivationLimitPercent');
   if (count !== null && count !== undefined && (!Number.isInteger(count) || count < 0)) throw errors.badInput('The deactivation limit count is a whole number, 0 or more.', 'deactivationLimitCount');
   return { percent: percent ?? null, count: count ?? null };
+}
+
+function plural(n: number, noun: string): string {
+  return `${n.toLocaleString('en')} ${noun}${n === 1 ? '' : 's'}`;
 }

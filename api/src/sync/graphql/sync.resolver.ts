@@ -45,8 +45,8 @@ export class SyncResolver {
     return {
       creates: p.creates.map((c) => ({ uid: c.uid, personId: null, values: c.values, changes: [], reason: null })),
       updates: p.updates.map((u) => ({ uid: u.uid, personId: u.personId, values: null, changes: u.changes, reason: null })),
-      deactivations: p.deactivations.map((d) => ({ uid: d.uid, personId: d.personId, values: null, changes: [], reason: d.reason })),
-      reactivations: p.reactivations.map((d) => ({ uid: d.uid, personId: d.personId, values: null, changes: [], reason: d.reason })),
+      deactivations: p.deactivations.map((d) => ({ uid: d.uid, personId: d.personId, values: d.values ?? null, changes: [], reason: d.reason })),
+      reactivations: p.reactivations.map((d) => ({ uid: d.uid, personId: d.personId, values: d.values ?? null, changes: [], reason: d.reason })),
     };
   }
 
@@ -58,7 +58,7 @@ export class SyncResolver {
     return this.runs.get(ctx.em.fork(), viewer, id);
   }
 
-  @Mutation(() => SyncRunType, { description: 'Cancels a run halted by a safety limit: its plan is discarded and nothing is written. Admins only.' })
+  @Mutation(() => SyncRunType, { description: 'Cancels a run halted by a safety limit (its plan is discarded and nothing is written) or a queued run that has not started. Admins only.' })
   async cancelSyncRun(@Arg('id', () => ID, { description: 'Run id.' }) id: string, @Ctx() ctx: Context): Promise<SyncRunType> {
     const viewer = requireRole(signedIn(ctx), 'ADMIN');
     await this.runs.get(ctx.em, viewer, id);

@@ -52,7 +52,7 @@ registerEnumType(SyncRunTriggerEnum, {
 
 @ObjectType('SyncRunCounts', { description: 'What a run saw and did (for a dry run or a halt: what it would do).' })
 export class SyncRunCountsType {
-  @Field(() => Int, { description: 'Records read from the source.' }) seen!: number;
+  @Field(() => Int, { description: 'Records read from the source. Removals a delta run is told of are not records: they show in deactivated.' }) seen!: number;
   @Field(() => Int, { description: 'People created.' }) created!: number;
   @Field(() => Int, { description: 'People whose values changed.' }) updated!: number;
   @Field(() => Int, { description: 'People deactivated.' }) deactivated!: number;
@@ -81,6 +81,7 @@ export class SyncRunType {
   @Field(() => [SyncRunErrorType], { description: 'Per-record errors (the first 200).' }) errors!: SyncRunErrorType[];
   @Field(() => String, { nullable: true, description: 'Why the run failed, halted, or wrote nothing.' }) reason!: string | null;
   @Field(() => String, { nullable: true, description: 'Who started the run.' }) startedBy!: string | null;
+  @Field(() => Int, { description: 'Which automatic retry this run is: 0 for a run started by a person or the schedule, 1 for the first retry, and so on.' }) attempt!: number;
   @Field(() => DateTimeScalar, { description: 'When the run was requested.' }) createdAt!: Date;
   @Field(() => DateTimeScalar, { nullable: true, description: 'When it started.' }) startedAt!: Date | null;
   @Field(() => DateTimeScalar, { nullable: true, description: 'When it finished.' }) finishedAt!: Date | null;
@@ -90,7 +91,7 @@ export class SyncRunType {
 export class PlannedChangeType {
   @Field(() => String, { description: 'UID of the person.' }) uid!: string;
   @Field(() => ID, { nullable: true, description: 'The person, when they already exist.' }) personId!: string | null;
-  @Field(() => JSONObjectScalar, { nullable: true, description: 'Values of a person to be created.' }) values!: Record<string, unknown> | null;
+  @Field(() => JSONObjectScalar, { nullable: true, description: 'Values of a person to be created; for a status change, the person\'s current values.' }) values!: Record<string, unknown> | null;
   @Field(() => [FieldChangeType], { description: 'Field-level before and after of an update.' }) changes!: FieldChangeType[];
   @Field(() => String, { nullable: true, description: 'Why a status changes: removed_from_scope, disabled_at_source or back_in_scope.' }) reason!: string | null;
 }

@@ -3,35 +3,12 @@ import { DateTimeScalar } from '../../../graphql/scalars.js';
 import { FieldType, FieldTypeEnum } from '../../../lists/graphql/lists.types.js';
 import type { FieldType as FieldTypeName } from '../../../lists/list.entities.js';
 import { SyncRunType } from '../../graphql/sync.types.js';
-import { EntraConnectionType } from './entra.types.js';
+import { EntraConnectionType, EntraTestProblemEnum } from './entra.types.js';
 import type { Transform } from '../../engine/mapping.js';
 import type { SourceFieldCategory } from '../catalogue.js';
 import type { EntraScopeKind } from '../entra-source.js';
 
-export enum EntraTestProblemEnum {
-  TENANT = 'TENANT',
-  CLIENT_ID = 'CLIENT_ID',
-  SECRET = 'SECRET',
-  PERMISSION = 'PERMISSION',
-  NETWORK = 'NETWORK',
-  THROTTLED = 'THROTTLED',
-  DELTA_EXPIRED = 'DELTA_EXPIRED',
-  OTHER = 'OTHER',
-}
-registerEnumType(EntraTestProblemEnum, {
-  name: 'EntraProblem',
-  description: 'What is wrong with an Entra connection.',
-  valuesConfig: {
-    TENANT: { description: 'The tenant ID is not a tenant of the chosen cloud.' },
-    CLIENT_ID: { description: 'The client ID is not an application in the tenant.' },
-    SECRET: { description: 'The client secret is wrong or expired.' },
-    PERMISSION: { description: 'The app lacks User.Read.All or GroupMember.Read.All (with admin consent).' },
-    NETWORK: { description: 'Rollcall could not reach Microsoft.' },
-    THROTTLED: { description: 'Microsoft Graph kept asking Rollcall to slow down.' },
-    DELTA_EXPIRED: { description: 'The delta state expired (runs fall back to a full read by themselves).' },
-    OTHER: { description: 'Something else; see the message.' },
-  },
-});
+export { EntraTestProblemEnum };
 
 export enum EntraScopeKindEnum {
   ALL_USERS = 'ALL_USERS',

@@ -1,4 +1,5 @@
-import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { MasterListType } from '../../../lists/graphql/lists.types.js';
 import type { Context } from '../../../graphql/context.js';
 import { signedIn } from '../../../graphql/context.js';
 import type { EntraConnectionsService } from '../entra-connections.service.js';
@@ -8,6 +9,11 @@ import { CreateEntraConnectionInput, EntraConnectionType, UpdateEntraConnectionI
 @Resolver(() => EntraConnectionType)
 export class EntraResolver {
   constructor(private readonly connections: EntraConnectionsService) {}
+
+  @FieldResolver(() => [MasterListType], { description: 'The master lists that sync from this connection, by name.' })
+  async lists(@Root() connection: EntraConnectionType, @Ctx() ctx: Context): Promise<MasterListType[]> {
+    return this.connections.listsUsing(ctx.em, signedIn(ctx), connection.id);
+  }
 
   @Query(() => [EntraConnectionType], { description: "The organisation's Entra ID connections, by name." })
   async entraConnections(@Ctx() ctx: Context): Promise<EntraConnectionType[]> {

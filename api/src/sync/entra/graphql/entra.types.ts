@@ -1,6 +1,7 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeScalar } from '../../../graphql/scalars.js';
 import type { EntraCloud } from '../clouds.js';
+import type { EntraProblem } from '../graph-reader.js';
 
 export enum EntraCloudEnum {
   GLOBAL = 'GLOBAL',
@@ -17,6 +18,31 @@ registerEnumType(EntraCloudEnum, {
   },
 });
 
+export enum EntraTestProblemEnum {
+  TENANT = 'TENANT',
+  CLIENT_ID = 'CLIENT_ID',
+  SECRET = 'SECRET',
+  PERMISSION = 'PERMISSION',
+  NETWORK = 'NETWORK',
+  THROTTLED = 'THROTTLED',
+  DELTA_EXPIRED = 'DELTA_EXPIRED',
+  OTHER = 'OTHER',
+}
+registerEnumType(EntraTestProblemEnum, {
+  name: 'EntraProblem',
+  description: 'What is wrong with an Entra connection.',
+  valuesConfig: {
+    TENANT: { description: 'The tenant ID is not a tenant of the chosen cloud.' },
+    CLIENT_ID: { description: 'The client ID is not an application in the tenant.' },
+    SECRET: { description: 'The client secret is wrong or expired.' },
+    PERMISSION: { description: 'The app lacks User.Read.All or GroupMember.Read.All (with admin consent).' },
+    NETWORK: { description: 'Rollcall could not reach Microsoft.' },
+    THROTTLED: { description: 'Microsoft Graph kept asking Rollcall to slow down.' },
+    DELTA_EXPIRED: { description: 'The delta state expired (runs fall back to a full read by themselves).' },
+    OTHER: { description: 'Something else; see the message.' },
+  },
+});
+
 @ObjectType('EntraConnection', { description: 'A Microsoft Entra ID app registration Rollcall reads a directory with. Its client secret is never returned.' })
 export class EntraConnectionType {
   @Field(() => ID, { description: 'Connection id.' }) id!: string;
@@ -26,8 +52,9 @@ export class EntraConnectionType {
   @Field(() => EntraCloudEnum, { description: 'The cloud the tenant lives in.' }) cloud!: EntraCloud;
   @Field(() => String, { nullable: true, description: 'When the client secret expires (YYYY-MM-DD), if given.' }) secretExpiresAt!: string | null;
   @Field(() => DateTimeScalar, { nullable: true, description: 'When the connection was last tested.' }) lastTestedAt!: Date | null;
-  @Field(() => Boolean, { nullable: true, description: 'Whether the last test succeeded; null when untested since the last change.' }) lastTestOk!: boolean | null;
+  @Field(() => Boolean, { nullable: true, description: 'Whether the last test succeeded; null when untested since the credentials or cloud last changed.' }) lastTestOk!: boolean | null;
   @Field(() => String, { nullable: true, description: 'What the last test found.' }) lastTestMessage!: string | null;
+  @Field(() => EntraTestProblemEnum, { nullable: true, description: 'What was wrong at the last test; null when it passed or has not run since the credentials changed.' }) lastTestProblem!: EntraProblem | null;
   @Field(() => DateTimeScalar, { description: 'When the connection was added.' }) createdAt!: Date;
   @Field(() => DateTimeScalar, { description: 'When the connection last changed.' }) updatedAt!: Date;
 }
