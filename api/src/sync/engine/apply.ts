@@ -61,12 +61,15 @@ export async function loadCandidates(em: EntityManager, listId: string, source: 
 
 /**
  * Lowercased email → id of the first person holding it, for matching by email: read once per
- * run, and only when a record needs it (a list synced before matches by anchor).
+ * run, and only when a record needs it. Only people this source does not already hold by an
+ * anchor can be matched by email (adopted): someone this source holds is its by their anchor,
+ * so a list the source fills entirely has an empty map however many people it has.
  */
-export async function emailIndex(em: EntityManager, listId: string, emailKey: string): Promise<Map<string, string>> {
+export async function emailIndex(em: EntityManager, listId: string, source: string, emailKey: string): Promise<Map<string, string>> {
   const rows = await em.execute<Array<{ e: string; id: string }>>(
-    `SELECT lower(btrim("values"->>?)) AS e, id FROM person WHERE list_id = ? AND "values"->>? IS NOT NULL`,
-    [emailKey, listId, emailKey],
+    `SELECT lower(btrim("values"->>?)) AS e, id FROM person
+      WHERE list_id = ? AND "values"->>? IS NOT NULL AND (source IS DISTINCT FROM ? OR source_anchor IS NULL)`,
+    [emailKey, listId, emailKey, source],
   );
   const out = new Map<string, string>();
   for (const r of rows) if (r.e && !out.has(r.e)) out.set(r.e, r.id);

@@ -173,4 +173,23 @@ describe('SyncRunner against PostgreSQL', () => {
     const ok = await run(directory(newcomers), 'DELTA');
     expect(ok).toMatchObject({ status: 'SUCCEEDED', counts: { created: 1500 } });
   });
+
+  it('adopts a person added by hand by email (read through the email map), but never one another anchor holds', async () => {
+    const hand = randomIds.uuid();
+    await sql(`INSERT INTO person (id, organization_id, list_id, uid, "values") VALUES (?, ?, ?, 'HAND-7', ?::jsonb)`, [hand, ORG, LIST, JSON.stringify({ employee_id: 'HAND-7', email: 'grace@x.test', badge: 'kept' })]);
+    const [held] = await sql<Array<{ email: string }>>(`SELECT "values"->>'email' AS email FROM person WHERE source_anchor = 'obj-20'`);
+    const records: SourceRecord[] = [
+      // A directory user with another UID but the hand-made person's email: adopted.
+      { anchor: 'obj-grace', active: true, attributes: { employeeId: 'E-GRACE', mail: 'Grace@X.test', department: 'Maths' } },
+      // A new directory object with the email of someone the directory already holds: a new person.
+      { anchor: 'obj-twin', active: true, attributes: { employeeId: 'E-TWIN', mail: held!.email, department: 'Maths' } },
+    ];
+    const out = await run(directory(records), 'DELTA');
+    expect(out).toMatchObject({ status: 'SUCCEEDED', counts: { created: 1, updated: 1 } });
+    const [adopted] = await sql<Array<{ id: string; uid: string; source: string; source_anchor: string; badge: string }>>(
+      `SELECT id, uid, source, source_anchor, "values"->>'badge' AS badge FROM person WHERE source_anchor = 'obj-grace'`,
+    );
+    expect(adopted).toEqual({ id: hand, uid: 'E-GRACE', source: 'entra', source_anchor: 'obj-grace', badge: 'kept' });
+    expect((await sql<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM person WHERE "values"->>'email' = ?`, [held!.email]))[0]!.n).toBe(2);
+  });
 });

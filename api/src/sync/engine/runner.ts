@@ -484,7 +484,7 @@ class CandidateLookup {
   }
 
   private emailMap(): Promise<Map<string, string>> {
-    this.emails ??= emailIndex(this.em.fork(), this.listId, this.emailKey!);
+    this.emails ??= emailIndex(this.em.fork(), this.listId, this.source, this.emailKey!);
     return this.emails;
   }
 

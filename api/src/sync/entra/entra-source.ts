@@ -21,7 +21,7 @@ export interface EntraSourceOptions {
   /** The delta link the last successful run stored, and the $select it was taken with. */
   deltaLink: string | null;
   deltaSelect: string | null;
-  /** People this source already manages in the list: anchor → status. */
+  /** People this source already manages in the list: anchor → status (read for a group scope only). */
   known: () => Promise<Map<string, 'ACTIVE' | 'INACTIVE'>>;
   /** Stores the delta link for the next delta run; called only after a run's changes are written. */
   save: (checkpoint: { deltaLink: string; deltaSelect: string }) => Promise<void>;
@@ -154,8 +154,12 @@ export class EntraSource implements Source {
 
   private async *deltaPages(): AsyncIterable<SourceRecord[]> {
     const { reader, scope } = this.o;
-    const known = await this.o.known();
-    const members = scope.kind === 'GROUP' ? await this.memberIds() : null;
+    // Who the list already holds matters only for a group scope (moves in and out of the group);
+    // for all users, removals are matched to people by the runner and every record is compared
+    // on what it carries, so a tenant of a million is never loaded to apply a few changes.
+    const group = scope.kind === 'GROUP';
+    const known = group ? await this.o.known() : null;
+    const members = group ? await this.memberIds() : null;
     const mentioned = new Set<string>();
     const toFetch: string[] = [];
     let page = await reader.page<Record<string, unknown>>(this.o.deltaLink!);
@@ -165,18 +169,19 @@ export class EntraSource implements Source {
         const id = String(item.id);
         mentioned.add(id);
         if (item['@removed']) {
-          if (known.has(id)) this.removed.push(id);
+          if (!known || known.has(id)) this.removed.push(id);
           continue;
         }
         if (members && !members.has(id)) {
           // Changed, but not (or no longer) in the group.
-          if (known.get(id) === 'ACTIVE') this.removed.push(id);
+          if (known?.get(id) === 'ACTIVE') this.removed.push(id);
           continue;
         }
         // Without Prefer: return=minimal, Graph sends every selected property that has a value,
         // so a user new to the list arrives complete (an absent property has never been set).
-        // For people already here the record stays partial: only what it carries is compared.
-        const record = this.record(item, known.has(id));
+        // Records are compared on what they carry (partial), which is right under either answer
+        // and, for a newcomer, the same as a complete record.
+        const record = this.record(item, true);
         if (record) records.push(record);
       }
       this.yielded = true;
@@ -188,7 +193,7 @@ export class EntraSource implements Source {
       if (!page.nextLink) throw new EntraError('OTHER', 'Microsoft Graph ended a delta round without a delta link.');
       page = await reader.page(page.nextLink);
     }
-    if (members) {
+    if (members && known) {
       // Group moves: users entering or leaving the scope without any change of their own.
       for (const id of members) if (!mentioned.has(id) && known.get(id) !== 'ACTIVE') toFetch.push(id);
       for (const [id, status] of known) if (status === 'ACTIVE' && !members.has(id) && !mentioned.has(id)) this.removed.push(id);
@@ -250,7 +255,8 @@ export class EntraSource implements Source {
     const enabled = 'accountEnabled' in user ? user.accountEnabled !== false : null;
     // Out of scope when only enabled accounts count: in a full read simply absent.
     if (!partial && enabled === false && this.o.scope.enabledOnly) return null;
-    this.seen.add(id);
+    // Only a delta run needs to know whom it read (a full run looks at everyone's photo).
+    if (this.mode === 'delta') this.seen.add(id);
     return { anchor: id, attributes: user, active: enabled, ...(partial ? { partial: true } : {}) };
   }
 }
