@@ -9,7 +9,9 @@ const TITLES: Record<string, string> = {
   NOT_FOUND: 'Not found',
   BAD_USER_INPUT: 'Please check your input',
   FIELD_LOCKED: 'Managed by a directory',
-  CONFLICT: 'That clashes with something',
+  // A refusal of the current state ("disconnect that list first", "a sync is already in
+  // progress"): the message says what is in the way.
+  CONFLICT: 'Not possible right now',
   TOO_MANY_REQUESTS: 'Too many attempts',
   QUERY_TOO_COMPLEX: 'Request too large',
   SETUP_ALREADY_DONE: 'Already set up',
