@@ -91,7 +91,7 @@ describe.runIf(browserAvailable())('Directory integrations page in Chromium', ()
     await screenshot(page, 'integrations-03-testing');
     sim.sim.latencyMs = 0;
 
-    await expect.poll(() => card('Contoso staff').getByTestId('connection-status').innerText()).toBe('Connected');
+    await expect.poll(() => card('Contoso staff').getByTestId('connection-status').innerText(), { timeout: 10_000 }).toBe('Connected');
     expect(await card('Contoso staff').getByTestId('test-user-count').innerText()).toBe('3');
     expect(await card('Contoso staff').getByTestId('test-group-count').innerText()).toBe('2');
     const text = await card('Contoso staff').innerText();
@@ -100,6 +100,7 @@ describe.runIf(browserAvailable())('Directory integrations page in Chromium', ()
     expect(text).toContain(sim.connectionInput.tenantId);
     expect(text).toContain(sim.connectionInput.clientId);
     expect(text).toContain('Stored encrypted');
+    expect(await card('Contoso staff').getByTestId('connection-lists').innerText()).toBe('Not used by any list');
     // The secret never comes back to the browser.
     expect(await page.content()).not.toContain(sim.connectionInput.clientSecret);
     await screenshot(page, 'integrations-04-connected');
@@ -121,7 +122,7 @@ describe.runIf(browserAvailable())('Directory integrations page in Chromium', ()
     await fillConnection({ name: 'Wrong secret', clientSecret: 'wrong~secret~value' });
     await page.getByTestId('connection-submit').click();
     const wrong = card('Wrong secret');
-    await expect.poll(() => wrong.getByTestId('connection-status').innerText()).toBe('Failing');
+    await expect.poll(() => wrong.getByTestId('connection-status').innerText(), { timeout: 10_000 }).toBe('Failing');
     expect(await wrong.getByTestId('test-problem-title').innerText()).toBe('Client secret rejected.');
     expect(await wrong.getByTestId('test-problem').innerText()).toMatch(/client secret is wrong/);
     await screenshot(page, 'integrations-05-wrong-secret');
@@ -138,6 +139,19 @@ describe.runIf(browserAvailable())('Directory integrations page in Chromium', ()
     await expect.poll(() => dialog().count()).toBe(0);
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('fix-connection');
     expect(await wrong.getByTestId('connection-status').innerText()).toBe('Failing');
+
+    // After a reload the card still names the recorded problem and still leads to the secret input.
+    await page.reload();
+    await wrong.waitFor();
+    expect(await wrong.getByTestId('connection-status').innerText()).toBe('Failing');
+    expect(await wrong.getByTestId('test-problem-title').innerText()).toBe('Client secret rejected.');
+    expect(await wrong.getByTestId('test-problem').innerText()).toMatch(/client secret is wrong[\s\S]*Tested /);
+    await screenshot(page, 'integrations-06b-wrong-secret-reloaded');
+    await wrong.getByTestId('fix-connection').click();
+    await dialog().waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('connection-secret');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog().count()).toBe(0);
   });
 
   it('names a missing Graph permission', async () => {
@@ -146,7 +160,7 @@ describe.runIf(browserAvailable())('Directory integrations page in Chromium', ()
     await fillConnection({ name: 'Users only', clientId: limited.clientId, clientSecret: limited.secret });
     await page.getByTestId('connection-submit').click();
     const usersOnly = card('Users only');
-    await expect.poll(() => usersOnly.getByTestId('connection-status').innerText()).toBe('Failing');
+    await expect.poll(() => usersOnly.getByTestId('connection-status').innerText(), { timeout: 10_000 }).toBe('Failing');
     expect(await usersOnly.getByTestId('test-problem-title').innerText()).toBe('Permission missing.');
     const problem = await usersOnly.getByTestId('test-problem').innerText();
     expect(problem).toContain('GroupMember.Read.All');
@@ -156,7 +170,7 @@ describe.runIf(browserAvailable())('Directory integrations page in Chromium', ()
     // Once consent is granted, testing again succeeds.
     sim.directory.apps.get(limited.clientId)!.roles.add('GroupMember.Read.All');
     await usersOnly.getByTestId('test-connection').click();
-    await expect.poll(() => usersOnly.getByTestId('connection-status').innerText()).toBe('Connected');
+    await expect.poll(() => usersOnly.getByTestId('connection-status').innerText(), { timeout: 10_000 }).toBe('Connected');
   });
 
   it('edits a connection: a new secret replaces the stored one and is tested at once; leaving it blank keeps it', async () => {
@@ -171,10 +185,10 @@ describe.runIf(browserAvailable())('Directory integrations page in Chromium', ()
     const renamed = card('Contoso students');
     await renamed.waitFor();
     expect(await wrong.count()).toBe(0);
-    await expect.poll(() => renamed.getByTestId('connection-status').innerText()).toBe('Connected');
+    await expect.poll(() => renamed.getByTestId('connection-status').innerText(), { timeout: 10_000 }).toBe('Connected');
     expect(await renamed.getByTestId('test-user-count').innerText()).toBe('5');
 
-    // A name-only change keeps the secret: the connection still works when tested afterwards.
+    // A new name and expiry date keep the secret and the last test's outcome: nothing to test again.
     await renamed.getByTestId('edit-connection').click();
     await dialog().getByLabel('Connection name').fill('Contoso pupils');
     await dialog().getByLabel('Secret expires').fill('2030-01-31');
@@ -183,11 +197,16 @@ describe.runIf(browserAvailable())('Directory integrations page in Chromium', ()
     const pupils = card('Contoso pupils');
     await pupils.waitFor();
     expect(await pupils.getByTestId('secret-expiry').innerText()).toMatch(/Expires .*2030/);
-    // A change is not tested by itself unless it touched the credentials; the card says so.
-    await expect.poll(() => pupils.getByTestId('connection-status').innerText()).toBe('Not tested');
-    expect(await pupils.getByTestId('connection-outcome').innerText()).toContain('The settings changed after the last test');
+    expect(await pupils.getByTestId('connection-status').innerText()).toBe('Connected');
+    expect(await pupils.getByTestId('test-user-count').innerText()).toBe('5');
+    // The server kept the outcome too: after a reload the card shows its message, counted in words.
+    await page.reload();
+    await pupils.waitFor();
+    expect(await pupils.getByTestId('connection-status').innerText()).toBe('Connected');
+    expect(await pupils.getByTestId('connection-outcome').innerText()).toMatch(/^Connected: 5 users and 2 groups are visible\. Tested /);
+    // The credentials still work when tested again.
     await pupils.getByTestId('test-connection').click();
-    await expect.poll(() => pupils.getByTestId('connection-status').innerText()).toBe('Connected');
+    await expect.poll(() => pupils.getByTestId('connection-status').innerText(), { timeout: 10_000 }).toBe('Connected');
 
     // A wrong value the server refuses stays in the dialog, under its input.
     await pupils.getByTestId('edit-connection').click();
@@ -206,10 +225,34 @@ describe.runIf(browserAvailable())('Directory integrations page in Chromium', ()
     await card('Contoso staff').getByTestId('remove-connection').click();
     const confirm = page.getByTestId('remove-connection-dialog');
     await expect.poll(() => confirm.getByRole('heading').innerText()).toBe('Remove “Contoso staff”?');
+    // The page was loaded before the list started syncing from it: the server's refusal says why,
+    // titled as a refusal of the current state, and the page learns which lists use it.
+    expect(await confirm.getByTestId('remove-connection-in-use').count()).toBe(0);
     await page.getByTestId('confirm-remove-connection').click();
-    await expect.poll(() => confirm.getByTestId('remove-connection-error').innerText()).toContain('This connection syncs "Staff"');
+    const refusal = confirm.getByTestId('remove-connection-error');
+    await expect.poll(() => refusal.innerText()).toContain('This connection syncs "Staff"');
+    expect(await refusal.innerText()).toContain('Not possible right now');
+    await expect.poll(() => page.getByTestId('confirm-remove-connection').isDisabled()).toBe(true);
     await screenshot(page, 'integrations-09-remove-refused');
     await confirm.getByRole('button', { name: 'Cancel' }).click();
+    const usedBy = card('Contoso staff').getByTestId('connection-lists');
+    expect(await usedBy.innerText()).toBe('Used by: Staff');
+    expect(await usedBy.getByRole('link', { name: 'Staff' }).getAttribute('href')).toBe(`/lists/${staff}/sync`);
+    expect(await card('Contoso pupils').getByTestId('connection-lists').innerText()).toBe('Not used by any list');
+
+    // Asked again, the confirmation says up front that a connection in use cannot be removed.
+    await card('Contoso staff').getByTestId('remove-connection').click();
+    const inUse = confirm.getByTestId('remove-connection-in-use');
+    await expect.poll(() => inUse.innerText()).toContain('In use, so it cannot be removed yet.');
+    expect(await inUse.innerText()).toContain('This list syncs from it: Staff.');
+    expect(await page.getByTestId('confirm-remove-connection').isDisabled()).toBe(true);
+    await screenshot(page, 'integrations-09b-remove-in-use');
+    // Its link leads to the list's Sync tab, where it can be disconnected.
+    await inUse.getByRole('link', { name: 'Staff' }).click();
+    await page.waitForURL(`**/lists/${staff}/sync`);
+    await page.getByTestId('disconnect-sync').waitFor();
+    await page.goBack();
+    await page.waitForURL('**/integrations');
     await card('Contoso staff').waitFor();
 
     await card('Users only').getByTestId('remove-connection').click();

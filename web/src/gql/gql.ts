@@ -21,7 +21,7 @@ type Documents = {
     "\n  mutation Setup($input: SetupInput!) {\n    setup(input: $input) { expiresAt viewer { ...ViewerParts } }\n  }\n": typeof types.SetupDocument,
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) { expiresAt viewer { ...ViewerParts } }\n  }\n": typeof types.LoginDocument,
     "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
-    "\n  fragment IntegrationConnection on EntraConnection {\n    id name tenantId clientId cloud secretExpiresAt lastTestOk lastTestMessage lastTestedAt createdAt updatedAt\n  }\n": typeof types.IntegrationConnectionFragmentDoc,
+    "\n  fragment IntegrationConnection on EntraConnection {\n    id name tenantId clientId cloud secretExpiresAt lastTestOk lastTestProblem lastTestMessage lastTestedAt createdAt updatedAt\n    lists { id name }\n  }\n": typeof types.IntegrationConnectionFragmentDoc,
     "\n  query IntegrationConnections {\n    entraConnections { ...IntegrationConnection }\n  }\n": typeof types.IntegrationConnectionsDocument,
     "\n  mutation IntegrationCreateConnection($input: CreateEntraConnectionInput!) {\n    createEntraConnection(input: $input) { ...IntegrationConnection }\n  }\n": typeof types.IntegrationCreateConnectionDocument,
     "\n  mutation IntegrationUpdateConnection($id: ID!, $input: UpdateEntraConnectionInput!) {\n    updateEntraConnection(id: $id, input: $input) { ...IntegrationConnection }\n  }\n": typeof types.IntegrationUpdateConnectionDocument,
@@ -81,7 +81,7 @@ const documents: Documents = {
     "\n  mutation Setup($input: SetupInput!) {\n    setup(input: $input) { expiresAt viewer { ...ViewerParts } }\n  }\n": types.SetupDocument,
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) { expiresAt viewer { ...ViewerParts } }\n  }\n": types.LoginDocument,
     "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
-    "\n  fragment IntegrationConnection on EntraConnection {\n    id name tenantId clientId cloud secretExpiresAt lastTestOk lastTestMessage lastTestedAt createdAt updatedAt\n  }\n": types.IntegrationConnectionFragmentDoc,
+    "\n  fragment IntegrationConnection on EntraConnection {\n    id name tenantId clientId cloud secretExpiresAt lastTestOk lastTestProblem lastTestMessage lastTestedAt createdAt updatedAt\n    lists { id name }\n  }\n": types.IntegrationConnectionFragmentDoc,
     "\n  query IntegrationConnections {\n    entraConnections { ...IntegrationConnection }\n  }\n": types.IntegrationConnectionsDocument,
     "\n  mutation IntegrationCreateConnection($input: CreateEntraConnectionInput!) {\n    createEntraConnection(input: $input) { ...IntegrationConnection }\n  }\n": types.IntegrationCreateConnectionDocument,
     "\n  mutation IntegrationUpdateConnection($id: ID!, $input: UpdateEntraConnectionInput!) {\n    updateEntraConnection(id: $id, input: $input) { ...IntegrationConnection }\n  }\n": types.IntegrationUpdateConnectionDocument,
@@ -179,7 +179,7 @@ export function graphql(source: "\n  mutation Logout {\n    logout\n  }\n"): (ty
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment IntegrationConnection on EntraConnection {\n    id name tenantId clientId cloud secretExpiresAt lastTestOk lastTestMessage lastTestedAt createdAt updatedAt\n  }\n"): (typeof documents)["\n  fragment IntegrationConnection on EntraConnection {\n    id name tenantId clientId cloud secretExpiresAt lastTestOk lastTestMessage lastTestedAt createdAt updatedAt\n  }\n"];
+export function graphql(source: "\n  fragment IntegrationConnection on EntraConnection {\n    id name tenantId clientId cloud secretExpiresAt lastTestOk lastTestProblem lastTestMessage lastTestedAt createdAt updatedAt\n    lists { id name }\n  }\n"): (typeof documents)["\n  fragment IntegrationConnection on EntraConnection {\n    id name tenantId clientId cloud secretExpiresAt lastTestOk lastTestProblem lastTestMessage lastTestedAt createdAt updatedAt\n    lists { id name }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

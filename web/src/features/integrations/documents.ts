@@ -6,7 +6,8 @@ import type { EntraCloud, EntraProblem } from '../../gql/graphql';
 
 export const IntegrationConnectionFragment = graphql(`
   fragment IntegrationConnection on EntraConnection {
-    id name tenantId clientId cloud secretExpiresAt lastTestOk lastTestMessage lastTestedAt createdAt updatedAt
+    id name tenantId clientId cloud secretExpiresAt lastTestOk lastTestProblem lastTestMessage lastTestedAt createdAt updatedAt
+    lists { id name }
   }
 `);
 
