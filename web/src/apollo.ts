@@ -50,6 +50,12 @@ export const apolloClient = new ApolloClient({
       Query: { fields: { people: { merge: false }, auditTrail: { merge: false } } },
       Person: { fields: { values: { merge: false }, auditTrail: { merge: false } } },
       MasterList: { fields: { fields: { merge: false } } },
+      // One sync status per list (it has no id of its own): the Sync tab's summary and the runs
+      // panel read and refresh the same entry.
+      ListSyncStatus: { keyFields: ['listId'] },
+      // A run's counts arrive in documents asking for different subsets (the runs panel, the
+      // summary's last run): merge them, so one asking for fewer never drops the others.
+      SyncRunCounts: { merge: true },
     },
   }),
   defaultOptions: { watchQuery: { fetchPolicy: 'cache-and-network' } },
