@@ -54,7 +54,8 @@ describe.runIf(browserAvailable())('sync runs panel in Chromium', () => {
 
   beforeAll(async () => {
     sim = await startGraphSimulator();
-    server = await startServer({ ...sim.env });
+    // Automatic retries a second apart, so the test can watch them.
+    server = await startServer({ ...sim.env, ROLLCALL_SYNC_RETRY_SECONDS: '1,1' });
     owner = await setupOwner(server);
     ids = sim.directory.seedUsers(USERS);
     const connectionId = await createConnection(owner, sim);
@@ -176,27 +177,40 @@ describe.runIf(browserAvailable())('sync runs panel in Chromium', () => {
 
   it('a run that would deactivate too many halts; the review shows who, and Cancel leaves them active', async () => {
     const removed = ids.slice(1000, 2000);
+    // Their names as the list holds them (the directory forgets them once deleted).
+    const names = new Map(removed.map((id) => sim.directory.user(id)!).map((u) => [String(u.employeeId), `${u.givenName} ${u.surname}`]));
     for (const id of removed) sim.directory.deleteUser(id);
-    const removedUids = new Set(Array.from({ length: 1000 }, (_, i) => `E${100000 + 1000 + i}`));
+    // Every GraphQL operation the page sends from here on, to show no person is fetched row by row.
+    const operations: string[] = [];
+    const record = (req: { url(): string; postDataJSON(): unknown }) => {
+      if (!req.url().endsWith('/graphql')) return;
+      const body = req.postDataJSON() as { operationName?: string; query?: string } | null;
+      operations.push(`${body?.operationName ?? ''} ${body?.query ?? ''}`);
+    };
+    page.on('request', record);
     await page.getByTestId('sync-now').click();
     const review = panel().getByTestId('halted-review');
     await review.waitFor({ timeout: 30_000 });
     expect(await review.getByTestId('halted-title').innerText()).toBe('Sync halted: 1,000 people would be deactivated');
+    await expect.poll(() => page.getByTestId('summary-last-run').innerText()).toMatch(/^Halted/);
     expect(await review.getByTestId('halted-reason').innerText()).toContain('1000 people would be deactivated, more than the limit of 500.');
     const deactivations = review.getByTestId('preview-deactivations');
     await deactivations.getByTestId('preview-row').first().waitFor();
     expect(await deactivations.locator('h4').innerText()).toMatch(/Would be deactivated\s*· 1,000/);
     expect(await deactivations.getByTestId('preview-row').count()).toBe(20);
     expect(await deactivations.innerText()).toContain('Showing the first 20 of 1,000.');
-    // Each row is one of the removed people, named from the list, with why.
-    await expect.poll(() => deactivations.locator('.name-skeleton').count()).toBe(0);
+    // Each row is one of the removed people, named from the values the plan carries, with why.
     const rowTexts = await deactivations.getByTestId('preview-row').allInnerTexts();
     for (const r of rowTexts) {
       const [uid, name, why] = r.split('\t').map((x) => x.trim());
-      expect(removedUids.has(uid!)).toBe(true);
-      expect(name).toMatch(/^\S+ \S+$/);
+      expect(names.has(uid!)).toBe(true);
+      expect(name).toBe(names.get(uid!));
       expect(why).toBe('No longer in the sync scope');
     }
+    page.off('request', record);
+    // The names came with the preview: no request per person.
+    expect(operations.some((o) => o.startsWith('SyncRunPreview '))).toBe(true);
+    expect(operations.filter((o) => /\bperson\s*\(/.test(o))).toEqual([]);
     await screenshot(page, '65-halted-review');
 
     await review.getByTestId('halted-cancel').click();
@@ -211,12 +225,25 @@ describe.runIf(browserAvailable())('sync runs panel in Chromium', () => {
     expect((await runs())[0]).toMatchObject({ status: 'CANCELLED', counts: { deactivated: 1000 } });
   });
 
-  it('a new run halts again, and Approve (confirmed) deactivates them', async () => {
+  it('a new run halts again; a newer one supersedes it, and Approve (confirmed) deactivates them', async () => {
     await page.getByTestId('sync-now').click();
     const review = panel().getByTestId('halted-review');
     await review.waitFor({ timeout: 30_000 });
+    const stale = await review.getAttribute('data-run-id');
+    expect(stale).toBe((await runs())[0]!.id);
+
+    // Syncing again reads the directory afresh: the held plan is out of date, so its review goes
+    // away and the newer run halts with its own.
+    await page.getByTestId('sync-now').click();
+    await expect.poll(() => review.getAttribute('data-run-id', { timeout: 500 }).catch(() => null), { timeout: 30_000 }).not.toBe(stale);
+    await expect.poll(() => review.getAttribute('data-run-id', { timeout: 500 }).catch(() => null), { timeout: 30_000 }).not.toBeNull();
     const runId = await review.getAttribute('data-run-id');
-    expect(runId).toBe((await runs())[0]!.id);
+    const [latest, old] = await runs();
+    expect(runId).toBe(latest!.id);
+    expect(old).toMatchObject({ id: stale, status: 'CANCELLED', reason: expect.stringMatching(/^superseded: /) });
+    expect(await panel().getByTestId('halted-review').count()).toBe(1);
+    const staleRow = page.getByTestId('run-history').locator(`[data-run-row="${stale}"]`);
+    await expect.poll(() => staleRow.getByTestId('run-status').innerText()).toBe('Superseded');
     await review.getByTestId('halted-approve').click();
     const dialog = page.getByTestId('approve-dialog');
     expect(await dialog.innerText()).toMatch(/1,000\s+deactivated/);
@@ -229,6 +256,8 @@ describe.runIf(browserAvailable())('sync runs panel in Chromium', () => {
     expect(await count(result, 'deactivated')).toBe('1,000');
     expect(await count(result, 'created')).toBe('3');
     expect(await result.getByTestId('run-result-note').innerText()).toBe('approved by ada@acme.test');
+    // The Sync tab's summary above shares the list's sync status and shows the same last run.
+    await expect.poll(() => page.getByTestId('summary-last-run').innerText()).toMatch(/^Succeeded[\s\S]*3 added, 1 updated, 1000 deactivated/);
     await screenshot(page, '68-approved');
     expect(await statuses()).toEqual({ ACTIVE: USERS + 3 - 1000, INACTIVE: 1000 });
     expect((await runs())[0]).toMatchObject({ id: runId, status: 'SUCCEEDED', counts: { deactivated: 1000, created: 3 } });
@@ -236,34 +265,38 @@ describe.runIf(browserAvailable())('sync runs panel in Chromium', () => {
 
   it('the history lists every run with its status, one chart bar per run, and rows open on their details', async () => {
     const api = await runs();
-    expect(api.map((r) => `${r.mode} ${r.status}`)).toEqual(['DELTA SUCCEEDED', 'DELTA CANCELLED', 'DRY_RUN SUCCEEDED', 'FULL SUCCEEDED', 'DELTA SUCCEEDED']);
+    expect(api.map((r) => `${r.mode} ${r.status}`)).toEqual(['DELTA SUCCEEDED', 'DELTA CANCELLED', 'DELTA CANCELLED', 'DRY_RUN SUCCEEDED', 'FULL SUCCEEDED', 'DELTA SUCCEEDED']);
     const history = page.getByTestId('run-history');
     await expect.poll(() => history.getByTestId('run-row').count()).toBe(api.length);
-    expect(await history.getByTestId('run-status').allInnerTexts()).toEqual(['Succeeded', 'Cancelled', 'Succeeded', 'Succeeded', 'Succeeded']);
+    expect(await history.getByTestId('run-status').allInnerTexts()).toEqual(['Succeeded', 'Superseded', 'Cancelled', 'Succeeded', 'Succeeded', 'Succeeded']);
     const rows = await history.getByTestId('run-row').allInnerTexts();
     expect(rows[0]).toMatch(/Manual\s+Delta\s+Succeeded/);
     expect(rows[0]).toMatch(/\+3\s+created\s+~1\s+updated\s+−1,000\s+deactivated/);
-    expect(rows[2]).toMatch(/Dry run/);
-    expect(rows[2]).toContain('planned');
+    expect(rows[3]).toMatch(/Dry run/);
+    expect(rows[3]).toContain('planned');
     expect(rows[1]).toContain('discarded');
+    expect(rows[2]).toContain('discarded');
     expect(rows.every((r) => r.includes('ada@acme.test'))).toBe(true);
     // The chart: one bar per run, oldest first, marked with its status, described for assistive tech.
     const chart = history.getByTestId('runs-chart');
     expect(await chart.getByTestId('chart-bar').count()).toBe(api.length);
     expect(await chart.getByTestId('chart-bar').evaluateAll((bars) => bars.map((b) => b.getAttribute('data-status')))).toEqual(api.map((r) => r.status).reverse());
-    expect(await chart.locator('svg[role="img"]').getAttribute('aria-label')).toMatch(/Changes per sync run, 5 runs/);
+    expect(await chart.locator('svg[role="img"]').getAttribute('aria-label')).toMatch(/Changes per sync run, 6 runs/);
     expect(await chart.locator('figcaption').innerText()).toMatch(/Created[\s\S]*Deactivated[\s\S]*Halted/);
-    // Opening the cancelled run shows why it ended and, on request, the plan it held.
+    // The superseded run says so in plain words.
     await history.getByTestId('run-row').nth(1).getByRole('button').click();
-    const details = history.getByTestId(`run-details-${api[1]!.id}`);
-    expect(await details.innerText()).toContain('cancelled by ada@acme.test');
+    expect(await history.getByTestId(`run-details-${api[1]!.id}`).getByTestId('run-note').innerText()).toMatch(/^Note: Superseded by a newer run/);
+    // Opening the cancelled run shows why it ended and, on request, the plan it held.
+    await history.getByTestId('run-row').nth(2).getByRole('button').click();
+    const details = history.getByTestId(`run-details-${api[2]!.id}`);
+    expect(await details.getByTestId('run-note').innerText()).toBe('Note: Cancelled by ada@acme.test');
     expect(await details.getByTestId('count-deactivated').innerText()).toMatch(/Would be deactivated\s+1,000/);
     await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, '69-history');
-    // A chart bar opens its run's row.
+    // A chart bar opens its run's row (bars run oldest first).
     await chart.getByTestId('chart-bar').nth(2).click();
-    await history.getByTestId(`run-details-${api[2]!.id}`).getByTestId('show-plan').click();
-    await history.getByTestId(`run-details-${api[2]!.id}`).getByTestId('preview-creates').waitFor();
+    await history.getByTestId(`run-details-${api[3]!.id}`).getByTestId('show-plan').click();
+    await history.getByTestId(`run-details-${api[3]!.id}`).getByTestId('preview-creates').waitFor();
   });
 
   it('shows per-record errors of a run when its row is opened', async () => {
@@ -284,5 +317,35 @@ describe.runIf(browserAvailable())('sync runs panel in Chromium', () => {
     expect((await runs())[0]).toMatchObject({ status: 'SUCCEEDED', counts: { errors: 1 }, errors: [{ anchor: broken }] });
     await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, '70-run-errors');
+  });
+
+  it('a run that failed for a passing reason is retried by itself, each retry numbered', async () => {
+    // Graph throttles the run and its first retry until each gives up; the second retry gets through.
+    sim.sim.faults.push({ status: 429, retryAfterSeconds: 0, times: 12 });
+    await page.getByTestId('sync-now').click();
+    const result = panel().getByTestId('run-result');
+    await expect.poll(() => result.getAttribute('data-status').catch(() => null), { timeout: 30_000 }).toBe('FAILED');
+    expect(await result.getByTestId('run-result-summary').innerText()).toContain('Microsoft Graph kept answering 429');
+    // The page finds the retries by polling, and shows the last one's outcome.
+    const history = page.getByTestId('run-history');
+    await expect.poll(() => history.getByTestId('run-trigger').first().innerText(), { timeout: 45_000 }).toBe('Retry 2');
+    await expect.poll(() => result.getAttribute('data-status'), { timeout: 30_000 }).toBe('SUCCEEDED');
+    // Retries found by polling refresh the summary's last run too.
+    await expect.poll(() => page.getByTestId('summary-last-run').innerText()).toMatch(/^Succeeded/);
+    expect(await history.getByTestId('run-trigger').allInnerTexts()).toEqual(expect.arrayContaining(['Retry 2', 'Retry 1', 'Manual']));
+    const rows = await history.getByTestId('run-row').allInnerTexts();
+    expect(rows[0]).toMatch(/Retry 2\s+Delta\s+Succeeded[\s\S]*Automatic retry$/);
+    expect(rows[1]).toMatch(/Retry 1\s+Delta\s+Failed/);
+    expect(rows[2]).toMatch(/Manual\s+Delta\s+Failed/);
+    expect(await result.innerText()).toContain('Retry 2 · Finished');
+    const api = await runs();
+    expect(api.slice(0, 3).map((r) => r.trigger)).toEqual(['RETRY', 'RETRY', 'MANUAL']);
+    await history.getByTestId('run-row').first().getByRole('button').click();
+    expect(await history.getByTestId(`run-details-${api[0]!.id}`).innerText()).toContain('Retry 2: an automatic retry');
+    // The failed run says a retry follows (a note the server adds after the run ends, read by the polls).
+    await history.getByTestId('run-row').nth(2).getByRole('button').click();
+    await expect.poll(() => history.getByTestId(`run-details-${api[2]!.id}`).getByTestId('run-failure').innerText(), { timeout: 20_000 }).toContain('retries by itself in 1 s, attempt 1 of 2');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await screenshot(page, '71-retries');
   });
 });

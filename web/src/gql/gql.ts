@@ -59,7 +59,7 @@ type Documents = {
     "\n  query EntraSourceFields($connectionId: ID!, $listId: ID!, $groupId: ID) {\n    entraSourceFields(connectionId: $connectionId, listId: $listId, groupId: $groupId) {\n      attribute label category samples suggestedFieldKey suggestedType mappedFieldKey\n    }\n  }\n": typeof types.EntraSourceFieldsDocument,
     "\n  mutation ConfigureEntraSync($input: ConfigureEntraSyncInput!) {\n    configureEntraSync(input: $input) { listId provider }\n  }\n": typeof types.ConfigureEntraSyncDocument,
     "\n  mutation DisconnectSync($listId: ID!) {\n    disconnectSync(listId: $listId) { id syncProvider fields { ...FieldParts } }\n  }\n": typeof types.DisconnectSyncDocument,
-    "\n  fragment SyncRunParts on SyncRun {\n    id listId source status mode trigger phase reason startedBy createdAt startedAt finishedAt\n    counts { seen created updated deactivated reactivated unchanged photos errors }\n  }\n": typeof types.SyncRunPartsFragmentDoc,
+    "\n  fragment SyncRunParts on SyncRun {\n    id listId source status mode trigger attempt phase reason startedBy createdAt startedAt finishedAt\n    counts { seen created updated deactivated reactivated unchanged photos errors }\n  }\n": typeof types.SyncRunPartsFragmentDoc,
     "\n  query SyncRuns($listId: ID!, $first: Int!) {\n    syncRuns(listId: $listId, first: $first) { ...SyncRunParts }\n  }\n": typeof types.SyncRunsDocument,
     "\n  query SyncRunErrors($id: ID!) {\n    syncRun(id: $id) { id errors { anchor reason } }\n  }\n": typeof types.SyncRunErrorsDocument,
     "\n  fragment PlannedChangeParts on PlannedChange {\n    uid personId reason values changes { field before after }\n  }\n": typeof types.PlannedChangePartsFragmentDoc,
@@ -68,7 +68,6 @@ type Documents = {
     "\n  mutation SyncNow($listId: ID!, $mode: SyncRunMode!) {\n    syncNow(listId: $listId, mode: $mode) { ...SyncRunParts }\n  }\n": typeof types.SyncNowDocument,
     "\n  mutation ApproveSyncRun($id: ID!) {\n    approveSyncRun(id: $id) { ...SyncRunParts }\n  }\n": typeof types.ApproveSyncRunDocument,
     "\n  mutation CancelSyncRun($id: ID!) {\n    cancelSyncRun(id: $id) { ...SyncRunParts }\n  }\n": typeof types.CancelSyncRunDocument,
-    "\n  query PlannedPerson($id: ID!) {\n    person(id: $id) { id uid status values }\n  }\n": typeof types.PlannedPersonDocument,
     "\n  query ApiTokens {\n    apiTokens { id name prefix createdAt lastUsedAt revokedAt createdBy { id name email } }\n  }\n": typeof types.ApiTokensDocument,
     "\n  mutation CreateApiToken($name: String!) {\n    createApiToken(name: $name) { token apiToken { id prefix } }\n  }\n": typeof types.CreateApiTokenDocument,
     "\n  mutation RevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id) { id revokedAt }\n  }\n": typeof types.RevokeApiTokenDocument,
@@ -119,7 +118,7 @@ const documents: Documents = {
     "\n  query EntraSourceFields($connectionId: ID!, $listId: ID!, $groupId: ID) {\n    entraSourceFields(connectionId: $connectionId, listId: $listId, groupId: $groupId) {\n      attribute label category samples suggestedFieldKey suggestedType mappedFieldKey\n    }\n  }\n": types.EntraSourceFieldsDocument,
     "\n  mutation ConfigureEntraSync($input: ConfigureEntraSyncInput!) {\n    configureEntraSync(input: $input) { listId provider }\n  }\n": types.ConfigureEntraSyncDocument,
     "\n  mutation DisconnectSync($listId: ID!) {\n    disconnectSync(listId: $listId) { id syncProvider fields { ...FieldParts } }\n  }\n": types.DisconnectSyncDocument,
-    "\n  fragment SyncRunParts on SyncRun {\n    id listId source status mode trigger phase reason startedBy createdAt startedAt finishedAt\n    counts { seen created updated deactivated reactivated unchanged photos errors }\n  }\n": types.SyncRunPartsFragmentDoc,
+    "\n  fragment SyncRunParts on SyncRun {\n    id listId source status mode trigger attempt phase reason startedBy createdAt startedAt finishedAt\n    counts { seen created updated deactivated reactivated unchanged photos errors }\n  }\n": types.SyncRunPartsFragmentDoc,
     "\n  query SyncRuns($listId: ID!, $first: Int!) {\n    syncRuns(listId: $listId, first: $first) { ...SyncRunParts }\n  }\n": types.SyncRunsDocument,
     "\n  query SyncRunErrors($id: ID!) {\n    syncRun(id: $id) { id errors { anchor reason } }\n  }\n": types.SyncRunErrorsDocument,
     "\n  fragment PlannedChangeParts on PlannedChange {\n    uid personId reason values changes { field before after }\n  }\n": types.PlannedChangePartsFragmentDoc,
@@ -128,7 +127,6 @@ const documents: Documents = {
     "\n  mutation SyncNow($listId: ID!, $mode: SyncRunMode!) {\n    syncNow(listId: $listId, mode: $mode) { ...SyncRunParts }\n  }\n": types.SyncNowDocument,
     "\n  mutation ApproveSyncRun($id: ID!) {\n    approveSyncRun(id: $id) { ...SyncRunParts }\n  }\n": types.ApproveSyncRunDocument,
     "\n  mutation CancelSyncRun($id: ID!) {\n    cancelSyncRun(id: $id) { ...SyncRunParts }\n  }\n": types.CancelSyncRunDocument,
-    "\n  query PlannedPerson($id: ID!) {\n    person(id: $id) { id uid status values }\n  }\n": types.PlannedPersonDocument,
     "\n  query ApiTokens {\n    apiTokens { id name prefix createdAt lastUsedAt revokedAt createdBy { id name email } }\n  }\n": types.ApiTokensDocument,
     "\n  mutation CreateApiToken($name: String!) {\n    createApiToken(name: $name) { token apiToken { id prefix } }\n  }\n": types.CreateApiTokenDocument,
     "\n  mutation RevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id) { id revokedAt }\n  }\n": types.RevokeApiTokenDocument,
@@ -331,7 +329,7 @@ export function graphql(source: "\n  mutation DisconnectSync($listId: ID!) {\n  
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment SyncRunParts on SyncRun {\n    id listId source status mode trigger phase reason startedBy createdAt startedAt finishedAt\n    counts { seen created updated deactivated reactivated unchanged photos errors }\n  }\n"): (typeof documents)["\n  fragment SyncRunParts on SyncRun {\n    id listId source status mode trigger phase reason startedBy createdAt startedAt finishedAt\n    counts { seen created updated deactivated reactivated unchanged photos errors }\n  }\n"];
+export function graphql(source: "\n  fragment SyncRunParts on SyncRun {\n    id listId source status mode trigger attempt phase reason startedBy createdAt startedAt finishedAt\n    counts { seen created updated deactivated reactivated unchanged photos errors }\n  }\n"): (typeof documents)["\n  fragment SyncRunParts on SyncRun {\n    id listId source status mode trigger attempt phase reason startedBy createdAt startedAt finishedAt\n    counts { seen created updated deactivated reactivated unchanged photos errors }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -364,10 +362,6 @@ export function graphql(source: "\n  mutation ApproveSyncRun($id: ID!) {\n    ap
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation CancelSyncRun($id: ID!) {\n    cancelSyncRun(id: $id) { ...SyncRunParts }\n  }\n"): (typeof documents)["\n  mutation CancelSyncRun($id: ID!) {\n    cancelSyncRun(id: $id) { ...SyncRunParts }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  query PlannedPerson($id: ID!) {\n    person(id: $id) { id uid status values }\n  }\n"): (typeof documents)["\n  query PlannedPerson($id: ID!) {\n    person(id: $id) { id uid status values }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

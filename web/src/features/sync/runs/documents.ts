@@ -3,7 +3,7 @@ import { graphql } from '../../../gql';
 // Every query of a run asks for the same counts, so the cached run never loses one.
 export const SyncRunPartsFragment = graphql(`
   fragment SyncRunParts on SyncRun {
-    id listId source status mode trigger phase reason startedBy createdAt startedAt finishedAt
+    id listId source status mode trigger attempt phase reason startedBy createdAt startedAt finishedAt
     counts { seen created updated deactivated reactivated unchanged photos errors }
   }
 `);
@@ -63,12 +63,5 @@ export const ApproveSyncRunMutation = graphql(`
 export const CancelSyncRunMutation = graphql(`
   mutation CancelSyncRun($id: ID!) {
     cancelSyncRun(id: $id) { ...SyncRunParts }
-  }
-`);
-
-/** A person a planned status change concerns, for their name. */
-export const PlannedPersonQuery = graphql(`
-  query PlannedPerson($id: ID!) {
-    person(id: $id) { id uid status values }
   }
 `);

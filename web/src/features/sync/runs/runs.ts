@@ -21,6 +21,28 @@ export const STATUS: Record<string, { label: string; pill: string }> = {
 export const MODE: Record<string, string> = { DELTA: 'Delta', FULL: 'Full', DRY_RUN: 'Dry run' };
 export const TRIGGER: Record<string, string> = { MANUAL: 'Manual', SCHEDULE: 'Schedule', RETRY: 'Retry' };
 
+/** What started a run: "Manual", "Schedule", or which automatic retry ("Retry 2"). */
+export function triggerLabel(run: Pick<Run, 'trigger' | 'attempt'>): string {
+  const label = TRIGGER[run.trigger] ?? run.trigger;
+  return run.trigger === 'RETRY' && run.attempt > 0 ? `${label} ${run.attempt}` : label;
+}
+
+/** A halted run a newer run made out of date: the server cancels it with a "superseded: …" reason. */
+export const superseded = (run: Pick<Run, 'status' | 'reason'>): boolean => run.status === 'CANCELLED' && /^superseded\b/.test(run.reason ?? '');
+
+/** A run's status as shown: a superseded plan reads as such rather than as cancelled by someone. */
+export function statusOf(run: Pick<Run, 'status' | 'reason'>): { label: string; pill: string } {
+  if (superseded(run)) return { label: 'Superseded', pill: 'off' };
+  return STATUS[run.status] ?? { label: run.status, pill: 'off' };
+}
+
+/** The server's reason as a sentence, except for a superseded run, which says so in plain words. */
+export function reasonText(run: Pick<Run, 'status' | 'reason'>): string {
+  if (superseded(run)) return 'Superseded by a newer run: the plan it held for review was out of date, so it was discarded.';
+  const r = run.reason ?? '';
+  return r ? `${r.charAt(0).toUpperCase()}${r.slice(1)}` : '';
+}
+
 /** The phases a run goes through, in order, as the stepper shows them. */
 export const PHASES = [
   { key: 'QUEUED', label: 'Queued' },
