@@ -245,6 +245,15 @@ export class SyncRunner {
     };
     let lastBeat = this.deps.clock.now().getTime();
     let early = false;
+    // A staged run plans a writer's batch of records at a time (delta pages are small), so it
+    // looks people up once per batch rather than once per page while the next pages arrive.
+    let buffered: DesiredPerson[] = [];
+    const planBuffered = async () => {
+      if (buffered.length === 0) return;
+      const batch = buffered;
+      buffered = [];
+      planner.addPage(await lookup.candidates(batch, planner), batch, pending);
+    };
     try {
       for await (const page of prefetched(req.source.pages())) {
         const desired: DesiredPerson[] = [];
@@ -254,11 +263,16 @@ export class SyncRunner {
           else problems.push(mapped.problem);
         }
         counts.seen += page.length;
-        planner.addPage(await lookup.candidates(desired, planner), desired, pending);
-        early ||= !staged && mayWrite();
-        if (!early && !staged && req.mode !== 'DRY_RUN' && effectiveMode() === 'delta') {
-          staged = { tx: em.fork(), handed: emptyPlan() };
-          await staged.tx.begin();
+        if (staged) {
+          buffered.push(...desired);
+          if (buffered.length >= STAGED_BATCH) await planBuffered();
+        } else {
+          planner.addPage(await lookup.candidates(desired, planner), desired, pending);
+          early ||= mayWrite();
+          if (!early && req.mode !== 'DRY_RUN' && effectiveMode() === 'delta') {
+            staged = { tx: em.fork(), handed: emptyPlan() };
+            await staged.tx.begin();
+          }
         }
         if (early || staged) await hand(false);
         Object.assign(counts, planned(), early ? written : {});
@@ -268,6 +282,7 @@ export class SyncRunner {
           await this.progress(em, runId, 'READING', counts);
         }
       }
+      await planBuffered();
       await writing;
       } catch (err) {
       await writing.catch(() => undefined);
