@@ -23,6 +23,18 @@ describe('Entra ID sync through GraphQL against the Graph simulator', () => {
     await sim?.sim.stop();
   });
 
+  /**
+   * Grants or withdraws one of the app's Graph permissions. As in Entra, a token carries the roles
+   * granted when it was issued and runs reuse their token, so the change shows from the next
+   * token: the simulator forgets the tokens it issued (Graph answers 401, Rollcall asks anew).
+   */
+  const setPermission = (role: string, granted: boolean) => {
+    const app = sim.directory.apps.get(sim.app.clientId)!;
+    if (granted) app.roles.add(role);
+    else app.roles.delete(role);
+    sim.sim.revokeTokens();
+  };
+
   describe('testEntraConnection', () => {
     const TEST = `mutation($id: ID!) { testEntraConnection(id: $id) { ok problem message userCount groupCount connection { lastTestOk lastTestMessage lastTestProblem lastTestedAt } } }`;
     type Result = { testEntraConnection: { ok: boolean; problem: string | null; message: string; userCount: number | null; groupCount: number | null; connection: { lastTestOk: boolean; lastTestMessage: string; lastTestProblem: string | null; lastTestedAt: string } } };
@@ -39,6 +51,10 @@ describe('Entra ID sync through GraphQL against the Graph simulator', () => {
       expect((await owner.ok<{ updateEntraConnection: unknown }>(UPDATE, { id: connectionId, i: { name: 'Contoso HQ' } })).updateEntraConnection).toEqual({ name: 'Contoso HQ', lastTestOk: true, lastTestProblem: null });
       expect((await owner.ok<{ updateEntraConnection: unknown }>(UPDATE, { id: connectionId, i: { clientSecret: sim.app.secret } })).updateEntraConnection).toEqual({ name: 'Contoso HQ', lastTestOk: null, lastTestProblem: null });
       expect(sim.sim.count('POST /token')).toBeGreaterThanOrEqual(1);
+      // Every test proves the credentials work now: it never reuses a token.
+      sim.sim.resetCounts();
+      expect((await owner.ok<Result>(TEST, { id: connectionId })).testEntraConnection.ok).toBe(true);
+      expect(sim.sim.count('POST /token')).toBe(1);
     });
 
     it.each([
@@ -81,7 +97,7 @@ describe('Entra ID sync through GraphQL against the Graph simulator', () => {
     it('offers the catalogue by category with samples and suggestions', async () => {
       sim.directory.registerExtension('studentHouse');
       // Listing directory extensions needs Directory.Read.All; without it the catalogue still works (tested below).
-      sim.directory.apps.get(sim.app.clientId)!.roles.add('Directory.Read.All');
+      setPermission('Directory.Read.All', true);
       const { entraSourceFields } = await owner.ok<{ entraSourceFields: Array<{ attribute: string; category: string; samples: string[]; suggestedFieldKey: string | null }> }>(
         `query($c: ID!, $l: ID!) { entraSourceFields(connectionId: $c, listId: $l) { attribute category samples suggestedFieldKey suggestedType mappedFieldKey } }`,
         { c: connectionId, l: listId },
@@ -94,7 +110,7 @@ describe('Entra ID sync through GraphQL against the Graph simulator', () => {
       expect(by.get('onPremisesExtensionAttributes.extensionAttribute1')!.samples[0]).toMatch(/^Badge-/);
       expect([...by.keys()].some((a) => /^extension_[0-9a-f]{32}_studentHouse$/.test(a))).toBe(true);
       expect(new Set(entraSourceFields.map((f) => f.category))).toEqual(new Set(['IDENTITY', 'CONTACT', 'ORGANIZATION', 'ACCOUNT', 'ON_PREMISES', 'EXTENSION']));
-      sim.directory.apps.get(sim.app.clientId)!.roles.delete('Directory.Read.All');
+      setPermission('Directory.Read.All', false);
       const { entraSourceFields: without } = await owner.ok<{ entraSourceFields: Array<{ category: string }> }>(
         `query($c: ID!, $l: ID!) { entraSourceFields(connectionId: $c, listId: $l) { category } }`,
         { c: connectionId, l: listId },
@@ -169,7 +185,12 @@ describe('Entra ID sync through GraphQL against the Graph simulator', () => {
     });
 
     it('writes nothing when nothing changed (delta and full)', async () => {
+      sim.sim.resetCounts();
       const delta = await syncAndWait(owner, listId, 'DELTA');
+      // The run reused the connection's token from the run before: no metadata or token request.
+      expect(sim.sim.count('POST /token')).toBe(0);
+      expect(sim.sim.count(/openid-configuration/)).toBe(0);
+      expect(sim.sim.count('GET /users/delta')).toBe(1);
       expect(delta.counts).toMatchObject({ seen: 0, created: 0, updated: 0, deactivated: 0 });
       const n = sim.directory.userCount;
       const full = await syncAndWait(owner, listId, 'FULL');
@@ -252,15 +273,15 @@ describe('Entra ID sync through GraphQL against the Graph simulator', () => {
       const renewed = await syncAndWait(owner, listId, 'DELTA');
       expect(renewed).toMatchObject({ status: 'SUCCEEDED', counts: expect.objectContaining({ updated: 1 }) });
       expect(sim.sim.log.filter((l) => l.status === 401)).toHaveLength(1);
-      expect(sim.sim.count('POST /token')).toBe(2);
-      const app = sim.directory.apps.get(sim.app.clientId)!;
-      app.roles.delete('User.Read.All');
+      // The run started with the token it shared with earlier runs, and asked for one new token.
+      expect(sim.sim.count('POST /token')).toBe(1);
+      setPermission('User.Read.All', false);
       try {
         const failed = await syncAndWait(owner, listId, 'FULL');
         expect(failed.status).toBe('FAILED');
         expect(failed.reason).toMatch(/User\.Read\.All/);
       } finally {
-        app.roles.add('User.Read.All');
+        setPermission('User.Read.All', true);
       }
       // Nothing was lost: the next run has nothing to do.
       expect((await syncAndWait(owner, listId, 'FULL')).counts).toMatchObject({ created: 0, updated: 0, deactivated: 0 });
@@ -282,9 +303,8 @@ describe('Entra ID sync through GraphQL against the Graph simulator', () => {
       expect(runs[0]).toMatchObject({ trigger: 'RETRY', status: 'SUCCEEDED' });
       expect((await waitForRun(owner, runs[0]!.id)).counts.updated).toBe(1);
       // A permanent failure is not retried.
-      const app = sim.directory.apps.get(sim.app.clientId)!;
-      app.roles.delete('User.Read.All');
-      const denied = await syncAndWait(owner, listId, 'DELTA').finally(() => app.roles.add('User.Read.All'));
+      setPermission('User.Read.All', false);
+      const denied = await syncAndWait(owner, listId, 'DELTA').finally(() => setPermission('User.Read.All', true));
       expect(denied.status).toBe('FAILED');
       expect(denied.reason).not.toMatch(/retries by itself/);
     });

@@ -16,7 +16,7 @@ import type { RunMode, SyncRunner } from '../engine/runner.js';
 import type { RetryJob, SyncQueue } from '../sync-queue.js';
 import type { EntraConnectionsService } from './entra-connections.service.js';
 import { EntraConnectionSchema, type EntraConnection } from './entra-connection.entity.js';
-import { EntraError, GraphReader, type EntraEndpointOverrides, type EntraProblem } from './graph-reader.js';
+import { CredentialShelf, EntraError, GraphReader, type EntraEndpointOverrides, type EntraProblem } from './graph-reader.js';
 import { ADVANCED, EntraSource, PHOTO_ATTRIBUTE, selectFor, type EntraScope, type EntraScopeKind } from './entra-source.js';
 import { syncPhotos } from './photos.js';
 import { USER_FIELDS, customField, extensionField, isValidAttribute, keyFor, sampleText, suggest, type SourceField, type SourceFieldCategory } from './catalogue.js';
@@ -123,15 +123,24 @@ export class EntraSyncService {
     },
   ) {}
 
-  async reader(em: EntityManager, c: EntraConnection, onRequest?: (url: string) => void): Promise<GraphReader> {
+  /** Credentials (and their tokens) kept across readers of a connection; see `reader`. */
+  private readonly credentials = new CredentialShelf();
+
+  /**
+   * A Graph reader for a connection. Runs and the wizard's look-ups reuse the connection's
+   * credential and its cached token; `fresh` (a connection test) acquires a new token.
+   */
+  async reader(em: EntityManager, c: EntraConnection, opts: { onRequest?: (url: string) => void; fresh?: boolean } = {}): Promise<GraphReader> {
     return new GraphReader({
+      connectionId: c.id,
+      ...(opts.fresh ? {} : { credentials: this.credentials }),
       tenantId: c.tenantId,
       clientId: c.clientId,
       clientSecret: await this.deps.connections.clientSecret(em, c),
       cloud: c.cloud,
       overrides: this.deps.overrides,
       logger: this.deps.logger,
-      ...(onRequest ? { onRequest } : {}),
+      ...(opts.onRequest ? { onRequest: opts.onRequest } : {}),
     });
   }
 
@@ -142,7 +151,7 @@ export class EntraSyncService {
   async test(em: EntityManager, viewer: Viewer, connectionId: string): Promise<ConnectionTestResult> {
     requireRole(viewer, 'ADMIN');
     const c = await this.deps.connections.get(em, viewer, connectionId);
-    const reader = await this.reader(em, c);
+    const reader = await this.reader(em, c, { fresh: true });
     let result: Omit<ConnectionTestResult, 'connection'>;
     try {
       await reader.token();

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ClientSecretCredential, AuthenticationError } from '@azure/identity';
 import { Client, HTTPMessageHandler, AuthenticationHandler, GraphError, type ResponseType } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
@@ -24,6 +25,8 @@ export interface EntraEndpointOverrides {
 }
 
 export interface ReaderOptions {
+  /** The connection's id: the key under which `credentials` keeps its credential. */
+  connectionId?: string;
   tenantId: string;
   clientId: string;
   clientSecret: string;
@@ -36,6 +39,33 @@ export interface ReaderOptions {
   maxWaitMs?: number;
   /** Counts requests made (tests, benchmarks, run statistics). */
   onRequest?: (url: string) => void;
+  /**
+   * Shares the credential, and so its cached token, with later readers of the same connection:
+   * a run then starts reading at once instead of fetching the authority's metadata and a token.
+   * Absent for a connection test, which must prove the credentials work now.
+   */
+  credentials?: CredentialShelf;
+}
+
+/**
+ * Credentials kept per connection for reuse across readers, each under a fingerprint of what it
+ * was made from (tenant, client, secret, endpoints): changed credentials never reuse the old one.
+ */
+export class CredentialShelf {
+  private readonly held = new Map<string, { fingerprint: string; credential: ClientSecretCredential }>();
+
+  take(connectionId: string, fingerprint: string, make: () => ClientSecretCredential): ClientSecretCredential {
+    const kept = this.held.get(connectionId);
+    if (kept?.fingerprint === fingerprint) return kept.credential;
+    const credential = make();
+    this.held.set(connectionId, { fingerprint, credential });
+    return credential;
+  }
+
+  /** Forgets a connection's credential (Graph refused its token, or the connection is gone). */
+  drop(connectionId: string): void {
+    this.held.delete(connectionId);
+  }
 }
 
 export interface GraphPage<T> {
@@ -77,13 +107,17 @@ export class GraphReader {
 
   private newCredential(): ClientSecretCredential {
     const { authorityHost } = endpointsFor(this.o.cloud, this.o.overrides);
-    return new ClientSecretCredential(this.o.tenantId, this.o.clientId, this.o.clientSecret, {
+    const make = () => new ClientSecretCredential(this.o.tenantId, this.o.clientId, this.o.clientSecret, {
       authorityHost,
       // Required for authorities MSAL does not know (simulator, proxies); harmless for Microsoft's.
       disableInstanceDiscovery: true,
       // Rollcall retries itself and reports which part of the credentials is wrong.
       retryOptions: { maxRetries: 1 },
     });
+    const { credentials, connectionId } = this.o;
+    if (!credentials || !connectionId) return make();
+    const fingerprint = createHash('sha256').update(JSON.stringify([this.o.tenantId, this.o.clientId, this.o.clientSecret, this.o.cloud, authorityHost])).digest('hex');
+    return credentials.take(connectionId, fingerprint, make);
   }
 
   private newClient(): Client {
@@ -154,6 +188,7 @@ export class GraphReader {
         if (status === 401 && !renewed) {
           // Graph refused the token (expired or revoked early): start over with a new credential.
           renewed = true;
+          if (this.o.connectionId) this.o.credentials?.drop(this.o.connectionId);
           this.credential = this.newCredential();
           this.client = this.newClient();
           attempt -= 1;
