@@ -250,6 +250,12 @@ describe('Entra ID sync through GraphQL against the Graph simulator', () => {
       expect(sim.sim.count('GET /users')).toBe(Math.ceil(sim.directory.userCount / 999));
       const next = await syncAndWait(owner, listId, 'DELTA');
       expect(next).toMatchObject({ status: 'SUCCEEDED', reason: null });
+      // 410 Gone on a delta link means the same, whatever its error code.
+      sim.directory.updateUser(ids[5]!, { department: 'Botany' });
+      sim.sim.faults.push({ route: /^GET \/users\/delta$/, status: 410, times: 1 });
+      const gone = await syncAndWait(owner, listId, 'DELTA');
+      expect(gone).toMatchObject({ status: 'SUCCEEDED', counts: expect.objectContaining({ updated: 1 }) });
+      expect(gone.reason).toMatch(/delta state/);
     });
 
     it('rides out a 429 storm and a dropped connection, honouring Retry-After', async () => {

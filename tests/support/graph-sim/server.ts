@@ -19,7 +19,8 @@ import { DEFAULT_USER_PROPERTIES, Directory, USER_PROPERTIES, type UserObject } 
 export interface Fault {
   /** Only requests whose route (e.g. "GET /users") matches; without one, every Graph request. */
   route?: RegExp;
-  status: 429 | 503 | 500 | 401 | 'reset';
+  /** 410: Graph's answer to a delta link whose change-tracking state was reset (a full read is needed). */
+  status: 429 | 503 | 500 | 401 | 410 | 'reset';
   retryAfterSeconds?: number;
   /** How many matching requests fail; then the fault is spent. */
   times: number;
@@ -529,6 +530,7 @@ function faultReply(f: Fault): Reply {
   if (f.status === 429) return { ...graphError(429, 'TooManyRequests', 'Too many requests; please try again later.'), headers };
   if (f.status === 401) return graphError(401, 'InvalidAuthenticationToken', 'Access token has expired or is not yet valid.');
   if (f.status === 503) return { ...graphError(503, 'ServiceUnavailable', 'The service is temporarily unavailable.'), headers };
+  if (f.status === 410) return graphError(410, 'Gone', 'The resource is no longer available; restart with a full synchronization.');
   return graphError(500, 'generalException', 'An unexpected error occurred.');
 }
 

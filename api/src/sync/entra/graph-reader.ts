@@ -275,7 +275,9 @@ export function classifyTokenError(err: unknown): EntraError {
 function classifyGraphError(err: unknown, status: number | null, code: string | null, transient: boolean): EntraError {
   const message = err instanceof Error ? err.message : String(err);
   if (status === 403) return new EntraError('PERMISSION', `Microsoft Graph denied access (${code ?? 'Forbidden'}). ${PERMISSION_HINT}`, 403);
-  if ((status === 400 || status === 410) && code && /syncState|resyncRequired/i.test(code)) return new EntraError('DELTA_EXPIRED', message, status);
+  // Graph answers an expired delta link with 400 syncStateNotFound (identity resources) and says
+  // any 410 Gone means "start again with a full synchronization", whatever its code.
+  if (status === 410 || (status === 400 && code && /syncState|resyncRequired/i.test(code))) return new EntraError('DELTA_EXPIRED', message, status);
   if (status === 429 || status === 503) return new EntraError('THROTTLED', `Microsoft Graph kept answering ${status} after ${transient ? 'every retry' : 'a retry'}; the run will try again later.`, status);
   if (status === null || status === -1) {
     if (isNetworkError(err)) return new EntraError('NETWORK', `Rollcall could not reach Microsoft Graph: ${message}`);
