@@ -46,6 +46,11 @@ export interface RunRequest {
   threshold?: DeactivationThreshold;
   /** Create people for disabled accounts (as inactive) rather than leave them out. */
   createInactive?: boolean;
+  /**
+   * Called when the run fails, before the failure is recorded: may arrange what happens next (a
+   * retry) and return a sentence the run's reason ends with, so anyone who sees FAILED sees it too.
+   */
+  onFailure?: () => Promise<string | null>;
 }
 
 export interface RunCounts {
@@ -164,8 +169,13 @@ export class SyncRunner {
     try {
       return await this.execute(em, runId, req, counts);
     } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
+      const cause = err instanceof Error ? err.message : String(err);
       this.deps.logger.error({ err, runId, listId: req.listId }, 'sync run failed');
+      const next = await req.onFailure?.().catch((e: unknown) => {
+        this.deps.logger.error({ err: e, runId }, 'could not arrange what follows a failed sync run');
+        return null;
+      });
+      const reason = next ? `${cause} (${next})` : cause;
       await this.finish(em, runId, 'FAILED', counts, reason, []);
       return { runId, status: 'FAILED', counts, reason, problems: [] };
     } finally {

@@ -469,18 +469,21 @@ export class EntraSyncService {
           }
         : {}),
     });
-    const outcome = await this.deps.runner.run(
-      { organizationId: run.organization_id, listId: run.list_id, source, trigger: run.trigger, mode: run.mode, actor, createInactive: !row.enabled_only },
+    // A failure for a passing reason (throttling, network) is retried by itself after a delay; the
+    // run's reason says so from the moment it reads FAILED.
+    const retryAfterFailure = async (): Promise<string | null> => {
+      const passing = source.failure && (source.failure.problem === 'THROTTLED' || source.failure.problem === 'NETWORK');
+      const attempt = run.attempt + 1;
+      const delay = this.deps.retrySeconds[attempt - 1];
+      if (!passing || delay === undefined || run.mode === 'DRY_RUN') return null;
+      await this.deps.queue.sendRetry({ organizationId: run.organization_id, listId: run.list_id, attempt }, delay);
+      this.deps.logger.info({ runId, listId: run.list_id, attempt, delaySeconds: delay }, 'sync run failed for a passing reason; retry scheduled');
+      return `Rollcall retries by itself in ${delay} s, attempt ${attempt} of ${this.deps.retrySeconds.length}`;
+    };
+    await this.deps.runner.run(
+      { organizationId: run.organization_id, listId: run.list_id, source, trigger: run.trigger, mode: run.mode, actor, createInactive: !row.enabled_only, onFailure: retryAfterFailure },
       runId,
     );
-    const passing = source.failure && (source.failure.problem === 'THROTTLED' || source.failure.problem === 'NETWORK');
-    const attempt = run.attempt + 1;
-    const delay = this.deps.retrySeconds[attempt - 1];
-    if (outcome?.status === 'FAILED' && passing && delay !== undefined && run.mode !== 'DRY_RUN') {
-      await this.deps.queue.sendRetry({ organizationId: run.organization_id, listId: run.list_id, attempt }, delay);
-      await em.execute(`UPDATE sync_run SET reason = reason || ? WHERE id = ?`, [` (Rollcall retries by itself in ${delay} s, attempt ${attempt} of ${this.deps.retrySeconds.length})`, runId]);
-      this.deps.logger.info({ runId, listId: run.list_id, attempt, delaySeconds: delay }, 'sync run failed for a passing reason; retry scheduled');
-    }
   }
 
   /** A scheduled retry: a delta run (trigger RETRY), unless the list is busy or no longer synced. */
