@@ -22,6 +22,7 @@ import { SyncRunner } from './sync/engine/runner.js';
 import { ListSyncService } from './sync/list-sync.service.js';
 import { EntraSyncService } from './sync/entra/entra-sync.service.js';
 import { SyncQueue } from './sync/sync-queue.js';
+import { ScimConnectionsService } from './scim/scim-connections.service.js';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 
 /** Side effects a caller (a test) may replace. */
@@ -116,7 +117,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     scheduler.unref();
     cleanups.push(async () => clearInterval(scheduler));
 
-    const schema = await createSchema({ auth, throttle: new LoginThrottle(clock, config.loginFreeAttempts), lists, people, audit, entraConnections, entraSync, syncRuns: new SyncRunsService(), syncRunner, listSync: new ListSyncService({ lists, audit }) });
+    const scimConnections = new ScimConnectionsService({ clock, ids, audit, lists });
+    const schema = await createSchema({ auth, throttle: new LoginThrottle(clock, config.loginFreeAttempts), lists, people, audit, entraConnections, entraSync, syncRuns: new SyncRunsService(), syncRunner, listSync: new ListSyncService({ lists, audit }), scimConnections });
     const http = await createHttpServer({ config, logger, orm, schema, auth, lists, bus });
     await new Promise<void>((resolve, reject) => {
       http.server.once('error', reject);

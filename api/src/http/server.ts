@@ -57,7 +57,9 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
     const em = orm.em.fork();
     const token = tokenFromRequest(headers);
     const viewer = token ? await deps.auth.resolveToken(em, token) : null;
-    return { em, viewer, client: { ip, userAgent }, loaders: createLoaders(em, deps.lists, viewer?.organizationId ?? null), bus: deps.bus };
+    const host = headers.headers.host;
+    const origin = config.publicUrl ?? (host ? `${headers.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http'}://${host}` : null);
+    return { em, viewer, client: { ip, userAgent }, origin, loaders: createLoaders(em, deps.lists, viewer?.organizationId ?? null), bus: deps.bus };
   };
 
   const formatError = createFormatError(logger);
