@@ -23,6 +23,9 @@ import { ListSyncService } from './sync/list-sync.service.js';
 import { EntraSyncService } from './sync/entra/entra-sync.service.js';
 import { SyncQueue } from './sync/sync-queue.js';
 import { ScimConnectionsService } from './scim/scim-connections.service.js';
+import { ScimHandler } from './scim/scim.handler.js';
+import { ScimUsersStore } from './scim/storage/scim-users.store.js';
+import { RateLimiter } from './scim/rate-limit.js';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 
 /** Side effects a caller (a test) may replace. */
@@ -119,7 +122,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
     const scimConnections = new ScimConnectionsService({ clock, ids, audit, lists });
     const schema = await createSchema({ auth, throttle: new LoginThrottle(clock, config.loginFreeAttempts), lists, people, audit, entraConnections, entraSync, syncRuns: new SyncRunsService(), syncRunner, listSync: new ListSyncService({ lists, audit }), scimConnections });
-    const http = await createHttpServer({ config, logger, orm, schema, auth, lists, bus });
+    const scim = new ScimHandler({ orm, clock, logger, connections: scimConnections, users: new ScimUsersStore({ clock, ids }), limiter: new RateLimiter(config.scimRatePerSecond, clock) });
+    const http = await createHttpServer({ config, logger, orm, schema, auth, lists, bus, scim });
     await new Promise<void>((resolve, reject) => {
       http.server.once('error', reject);
       http.server.listen(config.port, config.host, () => resolve());

@@ -21,12 +21,12 @@ describe('SCIM connection and tokens over GraphQL', () => {
 
   it('connectScim creates the 9 default fields and mappings, makes the chosen one the UID and locks them', async () => {
     const listId = await newList('Staff');
-    const { connectScim } = await owner.ok<{ connectScim: Record<string, any> }>(
+    const { connectScim } = await owner.ok<{ connectScim: { mappings: Array<{ sourceAttribute: string; field: { key: string } }> } & Record<string, unknown> }>(
       `mutation($l: ID!) { connectScim(listId: $l, uniqueIdentifier: EMPLOYEE_NUMBER) { connected uniqueIdentifier baseUrl mappings { sourceAttribute field { key } } } }`,
       { l: listId },
     );
     expect(connectScim).toMatchObject({ connected: true, uniqueIdentifier: 'EMPLOYEE_NUMBER', baseUrl: `${server.url}/scim/v2/lists/${listId}` });
-    expect(Object.fromEntries(connectScim.mappings.map((m: any) => [m.field.key, m.sourceAttribute]))).toEqual({
+    expect(Object.fromEntries(connectScim.mappings.map((m) => [m.field.key, m.sourceAttribute]))).toEqual({
       first_name: 'name.givenName',
       last_name: 'name.familyName',
       email: 'emails[type eq "work"].value',

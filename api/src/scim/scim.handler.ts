@@ -1,0 +1,249 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import { isUuid } from '../shared/ids.js';
+import type { Actor } from '../audit/audit-entry.entity.js';
+import { ScimError, scimErrors } from './rfc7644/errors.js';
+import { parseFilter } from './rfc7644/filter.js';
+import { applyPatch, type PatchRequest } from './rfc7644/patch.js';
+import { project } from './rfc7644/projection.js';
+import { MAX_RESULTS, resourceTypes, schemas, serviceProviderConfig } from './rfc7643/discovery.js';
+import { LIST_RESPONSE_URN } from './rfc7643/urns.js';
+import { etag, normaliseUser, prop, userRepresentation } from './rfc7643/user.js';
+import type { ScimCaller, ScimConnectionsService } from './scim-connections.service.js';
+import type { ScimUsersStore, StoredUser, WriteOutcome } from './storage/scim-users.store.js';
+import type { RateLimiter } from './rate-limit.js';
+
+/** A SCIM request, independent of the HTTP framework. */
+export interface ScimRequest {
+  method: string;
+  listId: string;
+  /** The path below the list's base URL, e.g. `/Users/123`. */
+  path: string;
+  /** Where the list's base URL is, for `meta.location`. */
+  baseUrl: string;
+  query: Record<string, string | undefined>;
+  headers: { authorization?: string; ifMatch?: string; ifNoneMatch?: string; userAgent?: string; contentType?: string };
+  /** The raw body, when there is one. */
+  body: string | undefined;
+}
+
+export interface ScimResponse {
+  status: number;
+  headers: Record<string, string>;
+  body?: unknown;
+}
+
+/** What a request did, for the provisioning log. */
+export interface ScimOutcome {
+  operation: WriteOutcome | 'read' | 'error' | null;
+  personId: string | null;
+}
+
+type Json = Record<string, unknown>;
+const JSON_TYPES = /^application\/(scim\+)?json\b/i;
+
+/** Who sent a request, from its User-Agent (for the audit trail and the provisioning log). */
+export function identityProvider(userAgent: string | undefined): string {
+  const ua = userAgent ?? '';
+  if (/okta/i.test(ua)) return 'Okta';
+  if (/azure|microsoft|entra|aad/i.test(ua)) return 'Microsoft Entra ID';
+  if (/onelogin/i.test(ua)) return 'OneLogin';
+  if (/jumpcloud/i.test(ua)) return 'JumpCloud';
+  if (/ping/i.test(ua)) return 'PingOne';
+  return 'SCIM client';
+}
+
+/**
+ * The SCIM service provider core (RFC 7644): authenticates the list token, dispatches by path and
+ * method, and answers in SCIM's shapes. It knows nothing of express; `scim.router.ts` adapts it.
+ */
+export class ScimHandler {
+  constructor(
+    private readonly deps: { orm: MikroORM; clock: Clock; logger: Logger; connections: ScimConnectionsService; users: ScimUsersStore; limiter: RateLimiter },
+  ) {}
+
+  async handle(req: ScimRequest): Promise<{ response: ScimResponse; outcome: ScimOutcome; caller: ScimCaller | null }> {
+    const outcome: ScimOutcome = { operation: null, personId: null };
+    let caller: ScimCaller | null = null;
+    try {
+      caller = await this.authenticate(req);
+      const response = await this.route(req, caller, outcome);
+      return { response, outcome, caller };
+    } catch (err) {
+      outcome.operation = 'error';
+      if (err instanceof ScimError) return { response: errorResponse(err), outcome, caller };
+      this.deps.logger.error({ err, method: req.method, path: req.path }, 'SCIM request failed');
+      return { response: errorResponse(new ScimError(500, null, 'Rollcall could not process the request; try again. If it keeps failing, look at the server log.')), outcome, caller };
+    }
+  }
+
+  private async authenticate(req: ScimRequest): Promise<ScimCaller> {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+    if (!m) throw scimErrors.unauthorized('Send the list’s SCIM token as "Authorization: Bearer sct_…" (generate one on the list’s Sync tab).');
+    const caller = await this.deps.connections.authenticate(this.deps.orm.em.fork(), m[1]!);
+    if (!caller) throw scimErrors.unauthorized('The bearer token is not valid: it is unknown, revoked, or its list is no longer connected to SCIM. Generate a new token on the list’s Sync tab.');
+    // Another list, even in the same organisation, does not exist for this token.
+    if (!isUuid(req.listId) || caller.listId !== req.listId.toLowerCase()) throw scimErrors.notFound('There is no SCIM service at this address for this token; check the base URL.');
+    const wait = this.deps.limiter.take(caller.tokenId);
+    if (wait > 0) throw scimErrors.tooManyRequests(wait);
+    return caller;
+  }
+
+  private parseBody(req: ScimRequest): Json {
+    if (req.headers.contentType && !JSON_TYPES.test(req.headers.contentType)) {
+      throw scimErrors.unsupportedMediaType(`Send the body as application/scim+json (got ${req.headers.contentType}).`);
+    }
+    if (!req.body) throw scimErrors.invalidSyntax('The request needs a JSON body.');
+    try {
+      return JSON.parse(req.body) as Json;
+    } catch {
+      throw scimErrors.invalidSyntax('The body is not valid JSON.');
+    }
+  }
+
+  private async route(req: ScimRequest, caller: ScimCaller, outcome: ScimOutcome): Promise<ScimResponse> {
+    const parts = req.path.split('/').filter(Boolean).map(decodeURIComponent);
+    const [resource, id, extra] = parts;
+    const method = req.method.toUpperCase();
+    const base = req.baseUrl;
+    if (extra !== undefined) throw scimErrors.notFound(`Nothing at ${req.path}.`);
+    switch (resource) {
+      case 'ServiceProviderConfig':
+        return get(method, () => ok(serviceProviderConfig(base)));
+      case 'ResourceTypes':
+        return get(method, () => (id ? one(resourceTypes(base).find((r) => r.id === id), id) : ok(listResponse(resourceTypes(base), 1))));
+      case 'Schemas':
+        return get(method, () => (id ? one(schemas(base).find((s) => s.id.toLowerCase() === id.toLowerCase()), id) : ok(listResponse(schemas(base), 1))));
+      case 'Users':
+        return this.users(req, caller, method, id, outcome);
+      case 'Groups':
+        if (method === 'GET' && !id) return ok(listResponse([], 1));
+        throw scimErrors.notImplemented('Groups are not supported by this Rollcall version yet.');
+      default:
+        throw scimErrors.notFound(`Nothing at ${req.path}; the resources are /Users and /Groups.`);
+    }
+  }
+
+  private actor(caller: ScimCaller, req: ScimRequest): Actor {
+    return { type: 'SYNC', id: caller.tokenId, label: `SCIM (${identityProvider(req.headers.userAgent)})` };
+  }
+
+  private async users(req: ScimRequest, caller: ScimCaller, method: string, id: string | undefined, outcome: ScimOutcome): Promise<ScimResponse> {
+    const em = this.deps.orm.em.fork();
+    const location = (scimId: string) => `${req.baseUrl}/Users/${encodeURIComponent(scimId)}`;
+    const present = (u: StoredUser, status = 200): ScimResponse => {
+      outcome.personId = u.personId;
+      return {
+        status,
+        headers: { ETag: etag(u.version), ...(status === 201 ? { Location: location(u.scimId) } : {}) },
+        body: project(userRepresentation(u, location(u.scimId)), req.query.attributes, req.query.excludedAttributes),
+      };
+    };
+
+    if (id === '.search') {
+      if (method !== 'POST') throw scimErrors.methodNotAllowed('Search with POST /Users/.search.');
+      const body = this.parseBody(req);
+      const str = (n: string) => {
+        const v = prop(body, n);
+        return v === undefined || v === null ? undefined : Array.isArray(v) ? v.join(',') : String(v);
+      };
+      outcome.operation = 'read';
+      return this.search(em, caller, req, { filter: str('filter'), startIndex: str('startIndex'), count: str('count'), sortBy: str('sortBy'), sortOrder: str('sortOrder'), attributes: str('attributes'), excludedAttributes: str('excludedAttributes') }, location);
+    }
+    if (!id) {
+      if (method === 'GET') {
+        outcome.operation = 'read';
+        return this.search(em, caller, req, req.query, location);
+      }
+      if (method !== 'POST') throw scimErrors.methodNotAllowed(`${method} is not allowed on /Users; use GET or POST.`);
+      const input = normaliseUser(this.parseBody(req));
+      const { user, outcome: done } = await this.deps.users.write(em, caller, this.actor(caller, req), { scimId: this.deps.users.newId(), ...input, active: input.active ?? true, existing: null });
+      outcome.operation = done;
+      return present(user, 201);
+    }
+
+    const existing = await this.deps.users.get(em, caller.listId, id);
+    if (!existing) throw scimErrors.notFound(`User "${id}" does not exist in this list.`);
+    outcome.personId = existing.personId;
+    const ifMatch = req.headers.ifMatch;
+    if (ifMatch && method !== 'GET' && ifMatch.trim() !== '*' && !ifMatch.split(',').map((s) => s.trim()).includes(etag(existing.version))) {
+      throw scimErrors.preconditionFailed(`The user changed since you read it (its version is ${etag(existing.version)}); read it again and retry.`);
+    }
+    switch (method) {
+      case 'GET':
+        outcome.operation = 'read';
+        if (req.headers.ifNoneMatch && req.headers.ifNoneMatch.split(',').map((s) => s.trim()).includes(etag(existing.version))) return { status: 304, headers: { ETag: etag(existing.version) } };
+        return present(existing);
+      case 'PUT': {
+        const input = normaliseUser(this.parseBody(req));
+        // Okta updates users with PUT only, `active: false` included (developer.okta.com/docs/api/openapi/okta-scim/guides/scim-20, "Update a specific User (PUT)").
+        const { user, outcome: done } = await this.deps.users.write(em, caller, this.actor(caller, req), { scimId: existing.scimId, ...input, existing });
+        outcome.operation = done;
+        return present(user);
+      }
+      case 'PATCH': {
+        const current = { ...existing.resource, userName: existing.userName, active: existing.active, ...(existing.externalId !== null ? { externalId: existing.externalId } : {}) };
+        const patched = applyPatch(current, this.parseBody(req) as PatchRequest);
+        const input = normaliseUser(patched);
+        const { user, outcome: done } = await this.deps.users.write(em, caller, this.actor(caller, req), { scimId: existing.scimId, ...input, existing });
+        outcome.operation = done;
+        return present(user);
+      }
+      case 'DELETE':
+        outcome.operation = (await this.deps.users.deactivate(em, caller, this.actor(caller, req), existing)) ? 'deactivate' : 'update';
+        return { status: 204, headers: {} };
+      default:
+        throw scimErrors.methodNotAllowed(`${method} is not allowed on a user; use GET, PUT, PATCH or DELETE.`);
+    }
+  }
+
+  private async search(
+    em: ReturnType<MikroORM['em']['fork']>,
+    caller: ScimCaller,
+    req: ScimRequest,
+    q: Record<string, string | undefined>,
+    location: (id: string) => string,
+  ): Promise<ScimResponse> {
+    const int = (name: string, raw: string | undefined, fallback: number) => {
+      if (raw === undefined || raw === '') return fallback;
+      const n = Number(raw);
+      if (!Number.isInteger(n)) throw scimErrors.invalidValue(`"${name}" must be a whole number (got "${raw}").`);
+      return n;
+    };
+    // RFC 7644 §3.4.2.4: startIndex below 1 means 1; a negative count means 0; above the maximum, the maximum.
+    const startIndex = Math.max(1, int('startIndex', q.startIndex, 1));
+    const count = Math.min(MAX_RESULTS, Math.max(0, int('count', q.count, 100)));
+    const order = q.sortOrder?.toLowerCase();
+    if (order && order !== 'ascending' && order !== 'descending') throw scimErrors.invalidValue('"sortOrder" is "ascending" or "descending".');
+    const { total, users } = await this.deps.users.list(em, caller.listId, {
+      filter: q.filter ? parseFilter(q.filter) : null,
+      sortBy: q.sortBy || null,
+      descending: order === 'descending',
+      startIndex,
+      count,
+    });
+    const resources = users.map((u) => project(userRepresentation(u, location(u.scimId)), q.attributes, q.excludedAttributes));
+    return ok({ ...listResponse(resources, startIndex), totalResults: total });
+  }
+}
+
+function listResponse(resources: unknown[], startIndex: number) {
+  return { schemas: [LIST_RESPONSE_URN], totalResults: resources.length, startIndex, itemsPerPage: resources.length, Resources: resources };
+}
+
+const ok = (body: unknown): ScimResponse => ({ status: 200, headers: {}, body });
+
+function one(found: unknown, id: string): ScimResponse {
+  if (!found) throw scimErrors.notFound(`"${id}" is not one of this service's.`);
+  return ok(found);
+}
+
+function get(method: string, f: () => ScimResponse): ScimResponse {
+  if (method !== 'GET') throw scimErrors.methodNotAllowed(`${method} is not allowed here; use GET.`);
+  return f();
+}
+
+function errorResponse(err: ScimError): ScimResponse {
+  return { status: err.status, headers: err.headers, body: err.body() };
+}
