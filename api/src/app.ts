@@ -25,6 +25,7 @@ import { SyncQueue } from './sync/sync-queue.js';
 import { ScimConnectionsService } from './scim/scim-connections.service.js';
 import { ScimHandler } from './scim/scim.handler.js';
 import { ScimUsersStore } from './scim/storage/scim-users.store.js';
+import { ScimGroupsStore } from './scim/storage/scim-groups.store.js';
 import { RateLimiter } from './scim/rate-limit.js';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 
@@ -122,7 +123,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
     const scimConnections = new ScimConnectionsService({ clock, ids, audit, lists });
     const schema = await createSchema({ auth, throttle: new LoginThrottle(clock, config.loginFreeAttempts), lists, people, audit, entraConnections, entraSync, syncRuns: new SyncRunsService(), syncRunner, listSync: new ListSyncService({ lists, audit }), scimConnections });
-    const scim = new ScimHandler({ orm, clock, logger, connections: scimConnections, users: new ScimUsersStore({ clock, ids }), limiter: new RateLimiter(config.scimRatePerSecond, clock) });
+    const scim = new ScimHandler({ orm, clock, logger, connections: scimConnections, users: new ScimUsersStore({ clock, ids }), groups: new ScimGroupsStore({ clock, ids }), limiter: new RateLimiter(config.scimRatePerSecond, clock) });
     const http = await createHttpServer({ config, logger, orm, schema, auth, lists, bus, scim });
     await new Promise<void>((resolve, reject) => {
       http.server.once('error', reject);

@@ -84,5 +84,7 @@ export const UID_FIELDS: Record<ScimUniqueIdentifier, DefaultField> = {
 
 /** Whether a mapping may read this attribute: one of the catalogue or a custom extension's. */
 export function isMappableAttribute(attribute: string): boolean {
+  // `groups` fills the Groups field from SCIM group membership.
+  if (attribute === 'groups') return true;
   return SCIM_ATTRIBUTES.some((a) => a.attribute === attribute) || /^urn:[A-Za-z0-9:._-]+:[A-Za-z$][\w$-]*(\.[A-Za-z$][\w$-]*)?$/.test(attribute);
 }

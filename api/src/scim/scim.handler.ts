@@ -8,10 +8,12 @@ import { parseFilter } from './rfc7644/filter.js';
 import { applyPatch, type PatchRequest } from './rfc7644/patch.js';
 import { project } from './rfc7644/projection.js';
 import { MAX_RESULTS, resourceTypes, schemas, serviceProviderConfig } from './rfc7643/discovery.js';
-import { LIST_RESPONSE_URN } from './rfc7643/urns.js';
+import { GROUP_URN, LIST_RESPONSE_URN } from './rfc7643/urns.js';
 import { etag, normaliseUser, prop, userRepresentation } from './rfc7643/user.js';
 import type { ScimCaller, ScimConnectionsService } from './scim-connections.service.js';
 import type { ScimUsersStore, StoredUser, WriteOutcome } from './storage/scim-users.store.js';
+import type { GroupMember, ScimGroupsStore, StoredGroup } from './storage/scim-groups.store.js';
+import { groupPatch } from './rfc7644/group-patch.js';
 import type { RateLimiter } from './rate-limit.js';
 
 /** A SCIM request, independent of the HTTP framework. */
@@ -60,7 +62,7 @@ export function identityProvider(userAgent: string | undefined): string {
  */
 export class ScimHandler {
   constructor(
-    private readonly deps: { orm: MikroORM; clock: Clock; logger: Logger; connections: ScimConnectionsService; users: ScimUsersStore; limiter: RateLimiter },
+    private readonly deps: { orm: MikroORM; clock: Clock; logger: Logger; connections: ScimConnectionsService; users: ScimUsersStore; groups: ScimGroupsStore; limiter: RateLimiter },
   ) {}
 
   async handle(req: ScimRequest): Promise<{ response: ScimResponse; outcome: ScimOutcome; caller: ScimCaller | null }> {
@@ -118,8 +120,7 @@ export class ScimHandler {
       case 'Users':
         return this.users(req, caller, method, id, outcome);
       case 'Groups':
-        if (method === 'GET' && !id) return ok(listResponse([], 1));
-        throw scimErrors.notImplemented('Groups are not supported by this Rollcall version yet.');
+        return this.groups(req, caller, method, id, outcome);
       default:
         throw scimErrors.notFound(`Nothing at ${req.path}; the resources are /Users and /Groups.`);
     }
@@ -132,12 +133,13 @@ export class ScimHandler {
   private async users(req: ScimRequest, caller: ScimCaller, method: string, id: string | undefined, outcome: ScimOutcome): Promise<ScimResponse> {
     const em = this.deps.orm.em.fork();
     const location = (scimId: string) => `${req.baseUrl}/Users/${encodeURIComponent(scimId)}`;
-    const present = (u: StoredUser, status = 200): ScimResponse => {
+    const present = async (u: StoredUser, status = 200): Promise<ScimResponse> => {
       outcome.personId = u.personId;
+      const groups = (await this.deps.groups.groupsOf(em, [u.personId])).get(u.personId);
       return {
         status,
         headers: { ETag: etag(u.version), ...(status === 201 ? { Location: location(u.scimId) } : {}) },
-        body: project(userRepresentation(u, location(u.scimId)), req.query.attributes, req.query.excludedAttributes),
+        body: project(userRepresentation(u, location(u.scimId), groups), req.query.attributes, req.query.excludedAttributes),
       };
     };
 
@@ -160,16 +162,13 @@ export class ScimHandler {
       const input = normaliseUser(this.parseBody(req));
       const { user, outcome: done } = await this.deps.users.write(em, caller, this.actor(caller, req), { scimId: this.deps.users.newId(), ...input, active: input.active ?? true, existing: null });
       outcome.operation = done;
-      return present(user, 201);
+      return await present(user, 201);
     }
 
     const existing = await this.deps.users.get(em, caller.listId, id);
     if (!existing) throw scimErrors.notFound(`User "${id}" does not exist in this list.`);
     outcome.personId = existing.personId;
-    const ifMatch = req.headers.ifMatch;
-    if (ifMatch && method !== 'GET' && ifMatch.trim() !== '*' && !ifMatch.split(',').map((s) => s.trim()).includes(etag(existing.version))) {
-      throw scimErrors.preconditionFailed(`The user changed since you read it (its version is ${etag(existing.version)}); read it again and retry.`);
-    }
+    if (method !== 'GET') checkIfMatch(req.headers.ifMatch, existing.version, 'user');
     switch (method) {
       case 'GET':
         outcome.operation = 'read';
@@ -198,6 +197,63 @@ export class ScimHandler {
     }
   }
 
+  private async groups(req: ScimRequest, caller: ScimCaller, method: string, id: string | undefined, outcome: ScimOutcome): Promise<ScimResponse> {
+    const em = this.deps.orm.em.fork();
+    const store = this.deps.groups;
+    const location = (gid: string) => `${req.baseUrl}/Groups/${gid}`;
+    // Entra and Okta read groups with excludedAttributes=members: the members are then not read at all.
+    const withMembers = (q: Record<string, string | undefined>) =>
+      !/(^|,)\s*members\s*(,|$)/i.test(q.excludedAttributes ?? '') && (!q.attributes || /(^|,)\s*members/i.test(q.attributes));
+    const represent = (g: StoredGroup, members: GroupMember[] | undefined, q: Record<string, string | undefined>) =>
+      project(groupRepresentation(g, location(g.id), members, req.baseUrl), q.attributes, q.excludedAttributes);
+    const present = async (g: StoredGroup, status = 200): Promise<ScimResponse> => ({
+      status,
+      headers: { ETag: etag(g.version), ...(status === 201 ? { Location: location(g.id) } : {}) },
+      body: represent(g, withMembers(req.query) ? (await store.members(em, [g.id])).get(g.id) : undefined, req.query),
+    });
+    const actor = this.actor(caller, req);
+    if (!id) {
+      if (method === 'GET') {
+        outcome.operation = 'read';
+        const q = req.query;
+        const { startIndex, count, descending } = paging(q);
+        const { total, groups } = await store.list(em, caller.listId, { filter: q.filter ? parseFilter(q.filter) : null, startIndex, count, descending });
+        const members = withMembers(q) ? await store.members(em, groups.map((g) => g.id)) : new Map<string, GroupMember[]>();
+        return ok({ ...listResponse(groups.map((g) => represent(g, members.get(g.id), q)), startIndex), totalResults: total });
+      }
+      if (method !== 'POST') throw scimErrors.methodNotAllowed(`${method} is not allowed on /Groups; use GET or POST.`);
+      const input = groupInput(this.parseBody(req));
+      outcome.operation = 'create';
+      return present(await store.create(em, caller, actor, { displayName: input.displayName, externalId: input.externalId, members: input.members ?? [] }), 201);
+    }
+    const group = await store.get(em, caller.listId, id);
+    if (!group) throw scimErrors.notFound(`Group "${id}" does not exist in this list.`);
+    if (method !== 'GET') checkIfMatch(req.headers.ifMatch, group.version, 'group');
+    switch (method) {
+      case 'GET':
+        outcome.operation = 'read';
+        return present(group);
+      case 'PUT': {
+        // Okta sends the whole group, members included, with PUT (developer.okta.com/docs/api/openapi/okta-scim/guides/scim-20, "Update a specific Group").
+        const input = groupInput(this.parseBody(req));
+        outcome.operation = 'update';
+        return present(await store.update(em, caller, actor, group, { displayName: input.displayName, externalId: input.externalId, add: [], remove: [], replaceMembers: input.members ?? [] }));
+      }
+      case 'PATCH': {
+        outcome.operation = 'update';
+        const updated = await store.update(em, caller, actor, group, groupPatch(this.parseBody(req)));
+        // Entra expects 204 or 200; a body of a large group is only sent when asked for.
+        return present(updated);
+      }
+      case 'DELETE':
+        outcome.operation = 'update';
+        await store.delete(em, caller, actor, group);
+        return { status: 204, headers: {} };
+      default:
+        throw scimErrors.methodNotAllowed(`${method} is not allowed on a group; use GET, PUT, PATCH or DELETE.`);
+    }
+  }
+
   private async search(
     em: ReturnType<MikroORM['em']['fork']>,
     caller: ScimCaller,
@@ -205,27 +261,67 @@ export class ScimHandler {
     q: Record<string, string | undefined>,
     location: (id: string) => string,
   ): Promise<ScimResponse> {
-    const int = (name: string, raw: string | undefined, fallback: number) => {
-      if (raw === undefined || raw === '') return fallback;
-      const n = Number(raw);
-      if (!Number.isInteger(n)) throw scimErrors.invalidValue(`"${name}" must be a whole number (got "${raw}").`);
-      return n;
-    };
-    // RFC 7644 §3.4.2.4: startIndex below 1 means 1; a negative count means 0; above the maximum, the maximum.
-    const startIndex = Math.max(1, int('startIndex', q.startIndex, 1));
-    const count = Math.min(MAX_RESULTS, Math.max(0, int('count', q.count, 100)));
-    const order = q.sortOrder?.toLowerCase();
-    if (order && order !== 'ascending' && order !== 'descending') throw scimErrors.invalidValue('"sortOrder" is "ascending" or "descending".');
+    const { startIndex, count, descending } = paging(q);
     const { total, users } = await this.deps.users.list(em, caller.listId, {
       filter: q.filter ? parseFilter(q.filter) : null,
       sortBy: q.sortBy || null,
-      descending: order === 'descending',
+      descending,
       startIndex,
       count,
     });
-    const resources = users.map((u) => project(userRepresentation(u, location(u.scimId)), q.attributes, q.excludedAttributes));
+    const groups = await this.deps.groups.groupsOf(em, users.map((u) => u.personId));
+    const resources = users.map((u) => project(userRepresentation(u, location(u.scimId), groups.get(u.personId)), q.attributes, q.excludedAttributes));
     return ok({ ...listResponse(resources, startIndex), totalResults: total });
   }
+}
+
+/** RFC 7644 §3.14: a write with If-Match proceeds only while the resource still has that version. */
+function checkIfMatch(ifMatch: string | undefined, version: string, what: string): void {
+  if (!ifMatch || ifMatch.trim() === '*' || ifMatch.split(',').map((s) => s.trim()).includes(etag(version))) return;
+  throw scimErrors.preconditionFailed(`The ${what} changed since you read it (its version is ${etag(version)}); read it again and retry.`);
+}
+
+/** startIndex, count and sortOrder of a list request (RFC 7644 §3.4.2.3, §3.4.2.4). */
+function paging(q: Record<string, string | undefined>): { startIndex: number; count: number; descending: boolean } {
+  const int = (name: string, raw: string | undefined, fallback: number) => {
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n)) throw scimErrors.invalidValue(`"${name}" must be a whole number (got "${raw}").`);
+    return n;
+  };
+  const order = q.sortOrder?.toLowerCase();
+  if (order && order !== 'ascending' && order !== 'descending') throw scimErrors.invalidValue('"sortOrder" is "ascending" or "descending".');
+  // startIndex below 1 means 1; a negative count means 0; above the maximum, the maximum.
+  return { startIndex: Math.max(1, int('startIndex', q.startIndex, 1)), count: Math.min(MAX_RESULTS, Math.max(0, int('count', q.count, 100))), descending: order === 'descending' };
+}
+
+/** A Group body of POST or PUT: displayName required, members as [{ value }]. */
+function groupInput(body: Json): { displayName: string; externalId: string | null; members: string[] | null } {
+  const displayName = prop(body, 'displayName');
+  if (typeof displayName !== 'string' || !displayName.trim()) throw scimErrors.invalidValue('"displayName" is required (RFC 7643 §4.2).');
+  const externalId = prop(body, 'externalId');
+  const members = prop(body, 'members');
+  if (members !== undefined && members !== null && !Array.isArray(members)) throw scimErrors.invalidValue('"members" is an array of { "value": user id }.');
+  const ids = Array.isArray(members)
+    ? members.map((m) => {
+        const v = m && typeof m === 'object' ? prop(m as Json, 'value') : undefined;
+        if (typeof v !== 'string' || !v) throw scimErrors.invalidValue('Each member is { "value": user id }.');
+        return v;
+      })
+    : null;
+  return { displayName: displayName.trim(), externalId: typeof externalId === 'string' ? externalId : null, members: ids ? [...new Set(ids)] : null };
+}
+
+/** A group as RFC 7643 §4.2 represents it; members only when read. */
+function groupRepresentation(g: StoredGroup, location: string, members: GroupMember[] | undefined, base: string): Json {
+  return {
+    schemas: [GROUP_URN],
+    id: g.id,
+    ...(g.externalId !== null ? { externalId: g.externalId } : {}),
+    displayName: g.displayName,
+    ...(members ? { members: members.map((m) => ({ value: m.value, display: m.display, $ref: `${base}/Users/${m.value}`, type: 'User' })) } : {}),
+    meta: { resourceType: 'Group', created: g.createdAt.toISOString(), lastModified: g.updatedAt.toISOString(), location, version: etag(g.version) },
+  };
 }
 
 function listResponse(resources: unknown[], startIndex: number) {

@@ -12,6 +12,7 @@ import { scimErrors } from '../rfc7644/errors.js';
 import type { Filter } from '../rfc7644/filter.js';
 import { filterToSql, sortExpression } from './filter-sql.js';
 import { SCIM_PROVIDER, type ScimCaller } from '../scim-connections.service.js';
+import { GROUPS_ATTRIBUTE } from './scim-groups.store.js';
 
 /** A provisioned user as stored: Rollcall's SCIM id, the IdP's identifiers, the resource, the person's state. */
 export interface StoredUser {
@@ -114,7 +115,8 @@ export class ScimUsersStore {
         const fields = new Map((await tem.find(ListFieldSchema, { listId: caller.listId })).map((f) => [f.key, f]));
         const uidKey = [...fields.values()].find((f) => f.id === list.uidFieldId)?.key;
         if (!uidKey) throw scimErrors.invalidValue('The list has no UID field; choose one in Rollcall.');
-        const rules = await mappingRules(tem, caller.listId, SCIM_PROVIDER);
+        // The groups field is written from group membership, never from the user resource.
+        const rules = (await mappingRules(tem, caller.listId, SCIM_PROVIDER)).filter((r) => r.sourceAttribute !== GROUPS_ATTRIBUTE);
         const attributes = Object.fromEntries(rules.map((r) => [r.sourceAttribute, readPath(input.resource, r.sourceAttribute) ?? null]));
         const mapped = mapRecord({ anchor: input.scimId, attributes, active: input.active }, rules, fields);
         if ('problem' in mapped) throw scimErrors.invalidValue(mapped.problem.reason);
