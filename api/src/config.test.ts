@@ -45,6 +45,7 @@ describe('loadConfig', () => {
       syncRetrySeconds: [60, 300, 900],
       publicUrl: undefined,
       scimRatePerSecond: 1000,
+      provisioningLogDays: 30,
     });
   });
 
@@ -83,6 +84,7 @@ describe('loadConfig', () => {
       ROLLCALL_ENTRA_AUTHORITY_HOST: 'https://login.example.test',
       ROLLCALL_PUBLIC_URL: 'https://rollcall.example.test/ignored/path',
       ROLLCALL_SCIM_RATE_PER_SECOND: '50',
+      ROLLCALL_PROVISIONING_LOG_DAYS: '7',
     });
     expect(c).toMatchObject({
       port: 0,
@@ -106,6 +108,7 @@ describe('loadConfig', () => {
       entraAuthorityHost: 'https://login.example.test',
       publicUrl: 'https://rollcall.example.test',
       scimRatePerSecond: 50,
+      provisioningLogDays: 7,
     });
     expect(c.secretKey).toEqual(Buffer.alloc(32, 7));
     expect(c.previousSecretKeys).toEqual([Buffer.alloc(32, 9), Buffer.alloc(32, 7)]);
@@ -130,6 +133,7 @@ describe('loadConfig', () => {
       ROLLCALL_ENTRA_AUTHORITY_HOST: 'not a url',
       ROLLCALL_PUBLIC_URL: 'ftp://files.example.test',
       ROLLCALL_SCIM_RATE_PER_SECOND: '0',
+      ROLLCALL_PROVISIONING_LOG_DAYS: 'forever',
     };
     const problems = problemsOf(env);
     const names = [...Object.keys(env).filter((n) => n !== 'ROLLCALL_ADMIN_EMAIL'), 'ROLLCALL_ADMIN_PASSWORD'];

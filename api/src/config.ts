@@ -47,6 +47,8 @@ export interface Config {
   publicUrl: string | undefined;
   /** SCIM requests one bearer token may make per second (bursts up to twice as many); more get 429. */
   scimRatePerSecond: number;
+  /** Days the provisioning log keeps SCIM requests. */
+  provisioningLogDays: number;
 }
 
 /** Thrown at start-up with every configuration problem listed at once. */
@@ -175,6 +177,7 @@ export function loadConfig(env: Env = process.env): Config {
     syncRetrySeconds: seconds('ROLLCALL_SYNC_RETRY_SECONDS', [60, 300, 900]),
     publicUrl,
     scimRatePerSecond: int('ROLLCALL_SCIM_RATE_PER_SECOND', 1000, 1, 1_000_000),
+    provisioningLogDays: int('ROLLCALL_PROVISIONING_LOG_DAYS', 30, 1, 3650),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -15,6 +15,7 @@ import type { ScimUsersStore, StoredUser, WriteOutcome } from './storage/scim-us
 import type { GroupMember, ScimGroupsStore, StoredGroup } from './storage/scim-groups.store.js';
 import { groupPatch } from './rfc7644/group-patch.js';
 import type { RateLimiter } from './rate-limit.js';
+import { redactBody, type ProvisioningLog } from './provisioning-log.js';
 
 /** A SCIM request, independent of the HTTP framework. */
 export interface ScimRequest {
@@ -62,22 +63,43 @@ export function identityProvider(userAgent: string | undefined): string {
  */
 export class ScimHandler {
   constructor(
-    private readonly deps: { orm: MikroORM; clock: Clock; logger: Logger; connections: ScimConnectionsService; users: ScimUsersStore; groups: ScimGroupsStore; limiter: RateLimiter },
+    private readonly deps: { orm: MikroORM; clock: Clock; logger: Logger; connections: ScimConnectionsService; users: ScimUsersStore; groups: ScimGroupsStore; limiter: RateLimiter; log: ProvisioningLog },
   ) {}
 
   async handle(req: ScimRequest): Promise<{ response: ScimResponse; outcome: ScimOutcome; caller: ScimCaller | null }> {
+    const started = performance.now();
     const outcome: ScimOutcome = { operation: null, personId: null };
     let caller: ScimCaller | null = null;
+    let response: ScimResponse;
     try {
       caller = await this.authenticate(req);
-      const response = await this.route(req, caller, outcome);
-      return { response, outcome, caller };
+      response = await this.route(req, caller, outcome);
     } catch (err) {
       outcome.operation = 'error';
-      if (err instanceof ScimError) return { response: errorResponse(err), outcome, caller };
-      this.deps.logger.error({ err, method: req.method, path: req.path }, 'SCIM request failed');
-      return { response: errorResponse(new ScimError(500, null, 'Rollcall could not process the request; try again. If it keeps failing, look at the server log.')), outcome, caller };
+      if (err instanceof ScimError) response = errorResponse(err);
+      else {
+        this.deps.logger.error({ err, method: req.method, path: req.path }, 'SCIM request failed');
+        response = errorResponse(new ScimError(500, null, 'Rollcall could not process the request; try again. If it keeps failing, look at the server log.'));
+      }
     }
+    if (isUuid(req.listId)) {
+      const query = Object.entries(req.query).map(([k, v]) => (v ? `${k}=${v}` : k)).join('&');
+      this.deps.log.record({
+        listId: req.listId.toLowerCase(),
+        tokenId: caller?.tokenId ?? null,
+        operation: outcome.operation ?? 'read',
+        personId: outcome.personId,
+        method: req.method.toUpperCase(),
+        path: `${req.path}${query ? `?${query}` : ''}`.slice(0, 2000),
+        status: response.status,
+        idp: identityProvider(req.headers.userAgent),
+        userAgent: req.headers.userAgent?.slice(0, 500) ?? null,
+        durationMs: Math.round(performance.now() - started),
+        requestBody: redactBody(req.body),
+        detail: response.status >= 400 ? String((response.body as { detail?: unknown } | undefined)?.detail ?? '') : null,
+      });
+    }
+    return { response, outcome, caller };
   }
 
   private async authenticate(req: ScimRequest): Promise<ScimCaller> {
