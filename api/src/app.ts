@@ -22,6 +22,12 @@ import { SyncRunner } from './sync/engine/runner.js';
 import { ListSyncService } from './sync/list-sync.service.js';
 import { EntraSyncService } from './sync/entra/entra-sync.service.js';
 import { SyncQueue } from './sync/sync-queue.js';
+import { ScimConnectionsService } from './scim/scim-connections.service.js';
+import { ScimHandler } from './scim/scim.handler.js';
+import { ScimUsersStore } from './scim/storage/scim-users.store.js';
+import { ScimGroupsStore } from './scim/storage/scim-groups.store.js';
+import { RateLimiter } from './scim/rate-limit.js';
+import { ProvisioningLog } from './scim/provisioning-log.js';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 
 /** Side effects a caller (a test) may replace. */
@@ -116,8 +122,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     scheduler.unref();
     cleanups.push(async () => clearInterval(scheduler));
 
-    const schema = await createSchema({ auth, throttle: new LoginThrottle(clock, config.loginFreeAttempts), lists, people, audit, entraConnections, entraSync, syncRuns: new SyncRunsService(), syncRunner, listSync: new ListSyncService({ lists, audit }) });
-    const http = await createHttpServer({ config, logger, orm, schema, auth, lists, bus });
+    const scimConnections = new ScimConnectionsService({ clock, ids, audit, lists });
+    const provisioningLog = new ProvisioningLog({ orm, clock, ids, logger, retentionDays: config.provisioningLogDays });
+    cleanups.push(() => provisioningLog.stop());
+    const schema = await createSchema({ auth, throttle: new LoginThrottle(clock, config.loginFreeAttempts), lists, people, audit, entraConnections, entraSync, syncRuns: new SyncRunsService(), syncRunner, listSync: new ListSyncService({ lists, audit }), scimConnections, provisioningLog });
+    const scim = new ScimHandler({ orm, clock, logger, connections: scimConnections, users: new ScimUsersStore({ clock, ids }), groups: new ScimGroupsStore({ clock, ids }), limiter: new RateLimiter(config.scimRatePerSecond, clock), log: provisioningLog });
+    const http = await createHttpServer({ config, logger, orm, schema, auth, lists, bus, scim });
     await new Promise<void>((resolve, reject) => {
       http.server.once('error', reject);
       http.server.listen(config.port, config.host, () => resolve());

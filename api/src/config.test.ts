@@ -43,6 +43,9 @@ describe('loadConfig', () => {
       syncWorker: true,
       runStaleSeconds: 30,
       syncRetrySeconds: [60, 300, 900],
+      publicUrl: undefined,
+      scimRatePerSecond: 1000,
+      provisioningLogDays: 30,
     });
   });
 
@@ -79,6 +82,9 @@ describe('loadConfig', () => {
       ROLLCALL_SECRET_KEY_PREVIOUS: `${KEY2}, ${KEY}`,
       ROLLCALL_GRAPH_BASE_URL: 'https://graph.example.test/',
       ROLLCALL_ENTRA_AUTHORITY_HOST: 'https://login.example.test',
+      ROLLCALL_PUBLIC_URL: 'https://rollcall.example.test/ignored/path',
+      ROLLCALL_SCIM_RATE_PER_SECOND: '50',
+      ROLLCALL_PROVISIONING_LOG_DAYS: '7',
     });
     expect(c).toMatchObject({
       port: 0,
@@ -100,6 +106,9 @@ describe('loadConfig', () => {
       loginFreeAttempts: 1,
       graphBaseUrl: 'https://graph.example.test',
       entraAuthorityHost: 'https://login.example.test',
+      publicUrl: 'https://rollcall.example.test',
+      scimRatePerSecond: 50,
+      provisioningLogDays: 7,
     });
     expect(c.secretKey).toEqual(Buffer.alloc(32, 7));
     expect(c.previousSecretKeys).toEqual([Buffer.alloc(32, 9), Buffer.alloc(32, 7)]);
@@ -122,6 +131,9 @@ describe('loadConfig', () => {
       ROLLCALL_SECRET_KEY_PREVIOUS: `${KEY},dG9vIHNob3J0`,
       ROLLCALL_GRAPH_BASE_URL: 'http://graph.example.test',
       ROLLCALL_ENTRA_AUTHORITY_HOST: 'not a url',
+      ROLLCALL_PUBLIC_URL: 'ftp://files.example.test',
+      ROLLCALL_SCIM_RATE_PER_SECOND: '0',
+      ROLLCALL_PROVISIONING_LOG_DAYS: 'forever',
     };
     const problems = problemsOf(env);
     const names = [...Object.keys(env).filter((n) => n !== 'ROLLCALL_ADMIN_EMAIL'), 'ROLLCALL_ADMIN_PASSWORD'];

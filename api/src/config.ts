@@ -43,6 +43,12 @@ export interface Config {
   runStaleSeconds: number;
   /** Delays before automatic retries of a run that failed for a passing reason (throttling, network). */
   syncRetrySeconds: number[];
+  /** The origin people and identity providers reach Rollcall at (SCIM base URLs); undefined: the request's Host. */
+  publicUrl: string | undefined;
+  /** SCIM requests one bearer token may make per second (bursts up to twice as many); more get 429. */
+  scimRatePerSecond: number;
+  /** Days the provisioning log keeps SCIM requests. */
+  provisioningLogDays: number;
 }
 
 /** Thrown at start-up with every configuration problem listed at once. */
@@ -132,6 +138,17 @@ export function loadConfig(env: Env = process.env): Config {
     }
   };
 
+  let publicUrl: string | undefined;
+  if (env.ROLLCALL_PUBLIC_URL) {
+    try {
+      const u = new URL(env.ROLLCALL_PUBLIC_URL);
+      if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('scheme');
+      publicUrl = u.origin;
+    } catch {
+      problems.push(`ROLLCALL_PUBLIC_URL must be an http or https URL such as https://rollcall.example.org (got "${env.ROLLCALL_PUBLIC_URL}")`);
+    }
+  }
+
   const config: Config = {
     port: int('PORT', 4000, 0, 65535),
     host: env.HOST || '0.0.0.0',
@@ -158,6 +175,9 @@ export function loadConfig(env: Env = process.env): Config {
     syncWorker: bool('ROLLCALL_SYNC_WORKER', true),
     runStaleSeconds: int('ROLLCALL_RUN_STALE_SECONDS', 30, 3, 3600),
     syncRetrySeconds: seconds('ROLLCALL_SYNC_RETRY_SECONDS', [60, 300, 900]),
+    publicUrl,
+    scimRatePerSecond: int('ROLLCALL_SCIM_RATE_PER_SECOND', 1000, 1, 1_000_000),
+    provisioningLogDays: int('ROLLCALL_PROVISIONING_LOG_DAYS', 30, 1, 3650),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

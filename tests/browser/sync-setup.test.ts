@@ -55,7 +55,7 @@ describe.runIf(browserAvailable())('Sync tab and Entra setup wizard in Chromium'
     await page.goto(syncTab());
     await page.getByTestId('sync-providers').waitFor();
     await expect.poll(() => page.getByTestId('provider-entra').innerText()).toContain('No connection yet');
-    expect(await page.getByTestId('provider-scim').innerText()).toContain('Not yet available');
+    expect(await page.getByTestId('provider-scim').innerText()).toContain('SCIM 2.0');
     expect(await page.getByTestId('add-connection-link').getAttribute('href')).toBe('/integrations');
     expect(await page.getByTestId('setup-entra').count()).toBe(0);
     await screenshot(page, '40-sync-no-connection');

@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IdGenerator } from '../shared/ids.js';
 
-/** Token kinds by prefix: sign-in sessions and personal API tokens. */
-export type TokenKind = 'rcs' | 'rcp';
+/** Token kinds by prefix: sign-in sessions, personal API tokens and SCIM bearer tokens of a list. */
+export type TokenKind = 'rcs' | 'rcp' | 'sct';
 
 /**
  * Tokens look like `rcp_<row id hex>_<secret>`. The row id finds the stored hash with an indexed
@@ -16,10 +16,10 @@ export function hashToken(token: string): Buffer {
   return createHash('sha256').update(token).digest();
 }
 
-/** Splits a token into its kind and row id, or null when it is not one of ours. */
-export function parseToken(token: string): { kind: TokenKind; rowId: string } | null {
-  const m = /^(rcs|rcp)_([0-9a-f]{32})_[A-Za-z0-9_-]{20,}$/.exec(token);
-  if (!m) return null;
+/** Splits a token into its kind and row id, or null when it is not one of ours or not of `kinds`. */
+export function parseToken(token: string, kinds: readonly TokenKind[] = ['rcs', 'rcp']): { kind: TokenKind; rowId: string } | null {
+  const m = /^(rcs|rcp|sct)_([0-9a-f]{32})_[A-Za-z0-9_-]{20,}$/.exec(token);
+  if (!m || !kinds.includes(m[1] as TokenKind)) return null;
   const hex = m[2]!;
   const rowId = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
   return { kind: m[1] as TokenKind, rowId };

@@ -15,6 +15,9 @@ import { Migration20261123050000PersonPhotos } from './migrations/Migration20261
 import { Migration20261123070000SearchIndexPendingList } from './migrations/Migration20261123070000SearchIndexPendingList.js';
 import { Migration20261123080000EntraTestProblem } from './migrations/Migration20261123080000EntraTestProblem.js';
 import { Migration20261123060000SyncRunAttempt } from './migrations/Migration20261123060000SyncRunAttempt.js';
+import { Migration20261203100000Scim } from './migrations/Migration20261203100000Scim.js';
+import { Migration20261203101000ScimGroups } from './migrations/Migration20261203101000ScimGroups.js';
+import { Migration20261203102000ProvisioningLog } from './migrations/Migration20261203102000ProvisioningLog.js';
 import type { Logger } from '../shared/logger.js';
 
 /** Every entity, listed explicitly: no folder discovery, so builds and tests see the same set. */
@@ -42,6 +45,9 @@ export const migrationsList = [
   { name: 'Migration20261123060000SyncRunAttempt', class: Migration20261123060000SyncRunAttempt },
   { name: 'Migration20261123070000SearchIndexPendingList', class: Migration20261123070000SearchIndexPendingList },
   { name: 'Migration20261123080000EntraTestProblem', class: Migration20261123080000EntraTestProblem },
+  { name: 'Migration20261203100000Scim', class: Migration20261203100000Scim },
+  { name: 'Migration20261203101000ScimGroups', class: Migration20261203101000ScimGroups },
+  { name: 'Migration20261203102000ProvisioningLog', class: Migration20261203102000ProvisioningLog },
 ];
 
 /** MikroORM options for a database URL. */

@@ -18,8 +18,16 @@ export interface SyncRunEvent {
   runId: string;
 }
 
+/** A SCIM request was written to a list's provisioning log. */
+export interface ProvisioningEvent {
+  type: 'provisioning.logged';
+  organizationId: string;
+  listId: string;
+  entryId: string;
+}
+
 /** A domain event. Kept small: PostgreSQL NOTIFY payloads are limited to 8000 bytes. */
-export type DomainEvent = PersonEvent | SyncRunEvent;
+export type DomainEvent = PersonEvent | SyncRunEvent | ProvisioningEvent;
 
 type Handler = (event: DomainEvent) => void;
 

@@ -10,6 +10,8 @@ export interface Context {
   em: EntityManager;
   viewer: Viewer | null;
   client: ClientInfo;
+  /** Where the caller reached Rollcall (ROLLCALL_PUBLIC_URL, else the request's Host), for URLs it shows. */
+  origin: string | null;
   loaders: Loaders;
   /** Committed domain events, for subscriptions. */
   bus: EventBus;

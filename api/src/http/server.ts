@@ -22,6 +22,8 @@ import { migrationsApplied } from '../db/orm.js';
 import { securityHeaders } from './security.js';
 import { clearedSessionCookie, sessionCookie, tokenFromRequest } from './session-cookie.js';
 import { isUuid } from '../shared/ids.js';
+import type { ScimHandler } from '../scim/scim.handler.js';
+import { scimRouter } from '../scim/scim.router.js';
 
 export interface HttpDeps {
   config: Config;
@@ -31,6 +33,8 @@ export interface HttpDeps {
   auth: AuthService;
   lists: ListsService;
   bus: EventBus;
+  /** The SCIM service provider, mounted at /scim/v2/lists/:listId. */
+  scim?: ScimHandler;
 }
 
 export interface HttpServer {
@@ -57,7 +61,14 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
     const em = orm.em.fork();
     const token = tokenFromRequest(headers);
     const viewer = token ? await deps.auth.resolveToken(em, token) : null;
-    return { em, viewer, client: { ip, userAgent }, loaders: createLoaders(em, deps.lists, viewer?.organizationId ?? null), bus: deps.bus };
+    const origin = originOf(headers);
+    return { em, viewer, client: { ip, userAgent }, origin, loaders: createLoaders(em, deps.lists, viewer?.organizationId ?? null), bus: deps.bus };
+  };
+
+  /** Where the caller reached Rollcall: ROLLCALL_PUBLIC_URL, else the request's Host. */
+  const originOf = (req: Parameters<typeof tokenFromRequest>[0]): string | null => {
+    const host = req.headers.host;
+    return config.publicUrl ?? (host ? `${req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http'}://${host}` : null);
   };
 
   const formatError = createFormatError(logger);
@@ -187,6 +198,8 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
       },
     }),
   );
+
+  if (deps.scim) app.use('/scim/v2/lists/:listId', scimRouter(deps.scim, (req) => originOf(req) ?? ''));
 
   if (existsSync(path.join(config.webDist, 'index.html'))) {
     app.use(express.static(config.webDist, { index: false, maxAge: '1h' }));

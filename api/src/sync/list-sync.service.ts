@@ -31,8 +31,14 @@ export class ListSyncService {
         [list.id, provider],
       );
       await tem.execute(`UPDATE master_list SET sync_provider = NULL, updated_at = now() WHERE id = ?`, [list.id]);
-      // The schedule and the delta state go with the connection to the provider.
+      // The schedule and the delta state go with the connection to the provider; so do the SCIM
+      // connection and every bearer token of the list (the IdP gets 401 from its next request).
       await tem.execute(`DELETE FROM entra_list_sync WHERE list_id = ?`, [list.id]);
+      await tem.execute(`DELETE FROM scim_connection WHERE list_id = ?`, [list.id]);
+      const revoked = await tem.execute<Array<{ prefix: string }>>(
+        `UPDATE scim_token SET revoked_at = now() WHERE list_id = ? AND revoked_at IS NULL RETURNING prefix`,
+        [list.id],
+      );
       this.deps.audit.record(tem, {
         organizationId: viewer.organizationId,
         listId: list.id,
@@ -43,6 +49,7 @@ export class ListSyncService {
         changes: [
           { field: 'syncProvider', before: provider, after: null },
           { field: 'unlockedFields', before: unlocked.map((r) => r.key).sort(), after: [] },
+          ...(revoked.length > 0 ? [{ field: 'revokedScimTokens', before: revoked.map((r) => r.prefix).sort(), after: [] }] : []),
         ],
       });
     });

@@ -59,6 +59,15 @@ type Documents = {
     "\n  query EntraSourceFields($connectionId: ID!, $listId: ID!, $groupId: ID) {\n    entraSourceFields(connectionId: $connectionId, listId: $listId, groupId: $groupId) {\n      attribute label category samples suggestedFieldKey suggestedType mappedFieldKey\n    }\n  }\n": typeof types.EntraSourceFieldsDocument,
     "\n  mutation ConfigureEntraSync($input: ConfigureEntraSyncInput!) {\n    configureEntraSync(input: $input) { listId provider }\n  }\n": typeof types.ConfigureEntraSyncDocument,
     "\n  mutation DisconnectSync($listId: ID!) {\n    disconnectSync(listId: $listId) { id syncProvider fields { ...FieldParts } }\n  }\n": typeof types.DisconnectSyncDocument,
+    "\n  query ScimConnection($listId: ID!) {\n    scimConnection(listId: $listId) {\n      listId connected uniqueIdentifier baseUrl\n      mappings { sourceAttribute transform field { ...FieldParts } }\n    }\n    scimTokens(listId: $listId) { id prefix createdBy createdAt lastUsedAt revokedAt }\n  }\n": typeof types.ScimConnectionDocument,
+    "\n  query ScimAttributes {\n    scimAttributes { attribute label category type }\n  }\n": typeof types.ScimAttributesDocument,
+    "\n  mutation ConnectScim($listId: ID!, $uniqueIdentifier: ScimUniqueIdentifier!) {\n    connectScim(listId: $listId, uniqueIdentifier: $uniqueIdentifier) { listId connected uniqueIdentifier baseUrl }\n  }\n": typeof types.ConnectScimDocument,
+    "\n  mutation SetScimMappings($listId: ID!, $mappings: [ScimMappingInput!]!) {\n    setScimMappings(listId: $listId, mappings: $mappings) { listId mappings { sourceAttribute transform field { ...FieldParts } } }\n  }\n": typeof types.SetScimMappingsDocument,
+    "\n  mutation GenerateScimToken($listId: ID!) {\n    generateScimToken(listId: $listId) { token baseUrl scimToken { id prefix createdBy createdAt lastUsedAt revokedAt } }\n  }\n": typeof types.GenerateScimTokenDocument,
+    "\n  mutation RevokeScimToken($id: ID!) {\n    revokeScimToken(id: $id) { id revokedAt }\n  }\n": typeof types.RevokeScimTokenDocument,
+    "\n  query ProvisioningLog($listId: ID!, $errorsOnly: Boolean) {\n    provisioningLog(listId: $listId, errorsOnly: $errorsOnly, first: 25) {\n      edges { ...ProvisioningEntryParts }\n    }\n  }\n": typeof types.ProvisioningLogDocument,
+    "\n  fragment ProvisioningEntryParts on ProvisioningLogEntry {\n    id operation personId method path status idp durationMs at detail\n  }\n": typeof types.ProvisioningEntryPartsFragmentDoc,
+    "\n  subscription ProvisioningLogged($listId: ID!) {\n    provisioningLogged(listId: $listId) { ...ProvisioningEntryParts }\n  }\n": typeof types.ProvisioningLoggedDocument,
     "\n  fragment SyncRunParts on SyncRun {\n    id listId source status mode trigger attempt phase reason startedBy createdAt startedAt finishedAt\n    counts { seen created updated deactivated reactivated unchanged photos errors }\n  }\n": typeof types.SyncRunPartsFragmentDoc,
     "\n  query SyncRuns($listId: ID!, $first: Int!) {\n    syncRuns(listId: $listId, first: $first) { ...SyncRunParts }\n  }\n": typeof types.SyncRunsDocument,
     "\n  query SyncRunErrors($id: ID!) {\n    syncRun(id: $id) { id errors { anchor reason } }\n  }\n": typeof types.SyncRunErrorsDocument,
@@ -118,6 +127,15 @@ const documents: Documents = {
     "\n  query EntraSourceFields($connectionId: ID!, $listId: ID!, $groupId: ID) {\n    entraSourceFields(connectionId: $connectionId, listId: $listId, groupId: $groupId) {\n      attribute label category samples suggestedFieldKey suggestedType mappedFieldKey\n    }\n  }\n": types.EntraSourceFieldsDocument,
     "\n  mutation ConfigureEntraSync($input: ConfigureEntraSyncInput!) {\n    configureEntraSync(input: $input) { listId provider }\n  }\n": types.ConfigureEntraSyncDocument,
     "\n  mutation DisconnectSync($listId: ID!) {\n    disconnectSync(listId: $listId) { id syncProvider fields { ...FieldParts } }\n  }\n": types.DisconnectSyncDocument,
+    "\n  query ScimConnection($listId: ID!) {\n    scimConnection(listId: $listId) {\n      listId connected uniqueIdentifier baseUrl\n      mappings { sourceAttribute transform field { ...FieldParts } }\n    }\n    scimTokens(listId: $listId) { id prefix createdBy createdAt lastUsedAt revokedAt }\n  }\n": types.ScimConnectionDocument,
+    "\n  query ScimAttributes {\n    scimAttributes { attribute label category type }\n  }\n": types.ScimAttributesDocument,
+    "\n  mutation ConnectScim($listId: ID!, $uniqueIdentifier: ScimUniqueIdentifier!) {\n    connectScim(listId: $listId, uniqueIdentifier: $uniqueIdentifier) { listId connected uniqueIdentifier baseUrl }\n  }\n": types.ConnectScimDocument,
+    "\n  mutation SetScimMappings($listId: ID!, $mappings: [ScimMappingInput!]!) {\n    setScimMappings(listId: $listId, mappings: $mappings) { listId mappings { sourceAttribute transform field { ...FieldParts } } }\n  }\n": types.SetScimMappingsDocument,
+    "\n  mutation GenerateScimToken($listId: ID!) {\n    generateScimToken(listId: $listId) { token baseUrl scimToken { id prefix createdBy createdAt lastUsedAt revokedAt } }\n  }\n": types.GenerateScimTokenDocument,
+    "\n  mutation RevokeScimToken($id: ID!) {\n    revokeScimToken(id: $id) { id revokedAt }\n  }\n": types.RevokeScimTokenDocument,
+    "\n  query ProvisioningLog($listId: ID!, $errorsOnly: Boolean) {\n    provisioningLog(listId: $listId, errorsOnly: $errorsOnly, first: 25) {\n      edges { ...ProvisioningEntryParts }\n    }\n  }\n": types.ProvisioningLogDocument,
+    "\n  fragment ProvisioningEntryParts on ProvisioningLogEntry {\n    id operation personId method path status idp durationMs at detail\n  }\n": types.ProvisioningEntryPartsFragmentDoc,
+    "\n  subscription ProvisioningLogged($listId: ID!) {\n    provisioningLogged(listId: $listId) { ...ProvisioningEntryParts }\n  }\n": types.ProvisioningLoggedDocument,
     "\n  fragment SyncRunParts on SyncRun {\n    id listId source status mode trigger attempt phase reason startedBy createdAt startedAt finishedAt\n    counts { seen created updated deactivated reactivated unchanged photos errors }\n  }\n": types.SyncRunPartsFragmentDoc,
     "\n  query SyncRuns($listId: ID!, $first: Int!) {\n    syncRuns(listId: $listId, first: $first) { ...SyncRunParts }\n  }\n": types.SyncRunsDocument,
     "\n  query SyncRunErrors($id: ID!) {\n    syncRun(id: $id) { id errors { anchor reason } }\n  }\n": types.SyncRunErrorsDocument,
@@ -326,6 +344,42 @@ export function graphql(source: "\n  mutation ConfigureEntraSync($input: Configu
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation DisconnectSync($listId: ID!) {\n    disconnectSync(listId: $listId) { id syncProvider fields { ...FieldParts } }\n  }\n"): (typeof documents)["\n  mutation DisconnectSync($listId: ID!) {\n    disconnectSync(listId: $listId) { id syncProvider fields { ...FieldParts } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ScimConnection($listId: ID!) {\n    scimConnection(listId: $listId) {\n      listId connected uniqueIdentifier baseUrl\n      mappings { sourceAttribute transform field { ...FieldParts } }\n    }\n    scimTokens(listId: $listId) { id prefix createdBy createdAt lastUsedAt revokedAt }\n  }\n"): (typeof documents)["\n  query ScimConnection($listId: ID!) {\n    scimConnection(listId: $listId) {\n      listId connected uniqueIdentifier baseUrl\n      mappings { sourceAttribute transform field { ...FieldParts } }\n    }\n    scimTokens(listId: $listId) { id prefix createdBy createdAt lastUsedAt revokedAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ScimAttributes {\n    scimAttributes { attribute label category type }\n  }\n"): (typeof documents)["\n  query ScimAttributes {\n    scimAttributes { attribute label category type }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConnectScim($listId: ID!, $uniqueIdentifier: ScimUniqueIdentifier!) {\n    connectScim(listId: $listId, uniqueIdentifier: $uniqueIdentifier) { listId connected uniqueIdentifier baseUrl }\n  }\n"): (typeof documents)["\n  mutation ConnectScim($listId: ID!, $uniqueIdentifier: ScimUniqueIdentifier!) {\n    connectScim(listId: $listId, uniqueIdentifier: $uniqueIdentifier) { listId connected uniqueIdentifier baseUrl }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetScimMappings($listId: ID!, $mappings: [ScimMappingInput!]!) {\n    setScimMappings(listId: $listId, mappings: $mappings) { listId mappings { sourceAttribute transform field { ...FieldParts } } }\n  }\n"): (typeof documents)["\n  mutation SetScimMappings($listId: ID!, $mappings: [ScimMappingInput!]!) {\n    setScimMappings(listId: $listId, mappings: $mappings) { listId mappings { sourceAttribute transform field { ...FieldParts } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation GenerateScimToken($listId: ID!) {\n    generateScimToken(listId: $listId) { token baseUrl scimToken { id prefix createdBy createdAt lastUsedAt revokedAt } }\n  }\n"): (typeof documents)["\n  mutation GenerateScimToken($listId: ID!) {\n    generateScimToken(listId: $listId) { token baseUrl scimToken { id prefix createdBy createdAt lastUsedAt revokedAt } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeScimToken($id: ID!) {\n    revokeScimToken(id: $id) { id revokedAt }\n  }\n"): (typeof documents)["\n  mutation RevokeScimToken($id: ID!) {\n    revokeScimToken(id: $id) { id revokedAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ProvisioningLog($listId: ID!, $errorsOnly: Boolean) {\n    provisioningLog(listId: $listId, errorsOnly: $errorsOnly, first: 25) {\n      edges { ...ProvisioningEntryParts }\n    }\n  }\n"): (typeof documents)["\n  query ProvisioningLog($listId: ID!, $errorsOnly: Boolean) {\n    provisioningLog(listId: $listId, errorsOnly: $errorsOnly, first: 25) {\n      edges { ...ProvisioningEntryParts }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ProvisioningEntryParts on ProvisioningLogEntry {\n    id operation personId method path status idp durationMs at detail\n  }\n"): (typeof documents)["\n  fragment ProvisioningEntryParts on ProvisioningLogEntry {\n    id operation personId method path status idp durationMs at detail\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ProvisioningLogged($listId: ID!) {\n    provisioningLogged(listId: $listId) { ...ProvisioningEntryParts }\n  }\n"): (typeof documents)["\n  subscription ProvisioningLogged($listId: ID!) {\n    provisioningLogged(listId: $listId) { ...ProvisioningEntryParts }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -4,6 +4,7 @@ import type { Actor } from '../../audit/audit-entry.entity.js';
 import type { PersonValues } from '../../people/person.entity.js';
 import { CHANNEL } from '../../events/event-bus.js';
 import type { CurrentPerson, Plan, PlannedStatusChange } from './types.js';
+import type { FieldMappingRule, Transform } from './mapping.js';
 
 /** Where and as whom a plan is applied. */
 export interface ApplyContext {
@@ -25,6 +26,15 @@ const PERSON_COLUMNS = `id, uid, status, "values", source, source_anchor`;
 const toCurrent = (r: PersonRow): CurrentPerson => ({ id: r.id, uid: r.uid, status: r.status, values: r.values, source: r.source, sourceAnchor: r.source_anchor });
 /** A text[] literal: every element quoted, so any anchor or UID survives. */
 const textArray = (items: Iterable<string>) => `{${[...items].map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
+
+/** A list's mapping rules for a provider; a photo mapping is synced separately (by content, not by value). */
+export async function mappingRules(em: EntityManager, listId: string, provider: string): Promise<FieldMappingRule[]> {
+  const rows = await em.execute<Array<{ source_attribute: string; key: string; transform: Transform }>>(
+    `SELECT m.source_attribute, f.key, m.transform FROM field_mapping m JOIN list_field f ON f.id = m.field_id WHERE m.list_id = ? AND m.provider = ? AND m.source_attribute <> 'photo' ORDER BY f.position`,
+    [listId, provider],
+  );
+  return rows.map((r) => ({ sourceAttribute: r.source_attribute, fieldKey: r.key, transform: r.transform }));
+}
 
 /** Reads a list's people as planning needs them. */
 export async function loadCurrent(em: EntityManager, listId: string): Promise<CurrentPerson[]> {

@@ -5,10 +5,10 @@ import type { Logger } from '../../shared/logger.js';
 import { errors, isUniqueViolation } from '../../shared/errors.js';
 import type { Actor } from '../../audit/audit-entry.entity.js';
 import { ListFieldSchema, MasterListSchema, type ListField } from '../../lists/list.entities.js';
-import { mapRecord, type FieldMappingRule, type Transform } from './mapping.js';
+import { mapRecord, type FieldMappingRule } from './mapping.js';
 import { emptyPlan, planCounts, Planner } from './plan.js';
 import { checkSafety, DEFAULT_THRESHOLD, type DeactivationThreshold } from './safety.js';
-import { activeSourcePeople, applyPlan, emailIndex, loadCandidates, peopleByAnchor, peopleCounts, tidySearchIndex, type ApplyContext, type ApplyResult } from './apply.js';
+import { activeSourcePeople, applyPlan, emailIndex, loadCandidates, mappingRules, peopleByAnchor, peopleCounts, tidySearchIndex, type ApplyContext, type ApplyResult } from './apply.js';
 import type { CurrentPerson, DesiredPerson, Plan, PlanProblem, SourceRecord } from './types.js';
 import { CHANNEL } from '../../events/event-bus.js';
 
@@ -425,13 +425,8 @@ export class SyncRunner {
     return (res as { affectedRows?: number }).affectedRows ?? 0;
   }
 
-  /** The list's mappings for the source; a photo mapping is synced separately (by content, not by value). */
-  private async rules(em: EntityManager, listId: string, provider: string): Promise<FieldMappingRule[]> {
-    const rows = await em.execute<Array<{ source_attribute: string; key: string; transform: Transform }>>(
-      `SELECT m.source_attribute, f.key, m.transform FROM field_mapping m JOIN list_field f ON f.id = m.field_id WHERE m.list_id = ? AND m.provider = ? AND m.source_attribute <> 'photo' ORDER BY f.position`,
-      [listId, provider],
-    );
-    return rows.map((r) => ({ sourceAttribute: r.source_attribute, fieldKey: r.key, transform: r.transform }));
+  private rules(em: EntityManager, listId: string, provider: string): Promise<FieldMappingRule[]> {
+    return mappingRules(em, listId, provider);
   }
 
   /** After a run that wrote people (and is already final): merges the search index's pending list. */

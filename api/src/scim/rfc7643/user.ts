@@ -1,0 +1,77 @@
+import { coerceBooleans } from '../rfc7644/patch.js';
+import { scimErrors } from '../rfc7644/errors.js';
+import { keyOf } from '../rfc7644/filter.js';
+import { ENTERPRISE_URN, USER_URN } from './urns.js';
+
+type Json = Record<string, unknown>;
+
+/** Core User attribute names (RFC 7643 §4.1), to store them in their canonical case. */
+const CORE_NAMES = [
+  'userName', 'name', 'displayName', 'nickName', 'profileUrl', 'title', 'userType', 'preferredLanguage', 'locale', 'timezone', 'active',
+  'password', 'emails', 'phoneNumbers', 'ims', 'photos', 'addresses', 'groups', 'entitlements', 'roles', 'x509Certificates', 'externalId',
+];
+const CANONICAL = new Map(CORE_NAMES.map((n) => [n.toLowerCase(), n]));
+/** Never stored or returned: readOnly or server-assigned (RFC 7643 §3.1), or secret (§4.1.1 password). */
+const DROPPED = new Set(['id', 'meta', 'schemas', 'groups', 'password']);
+
+/**
+ * A User resource as received, made ready to store: attribute names in canonical case, the
+ * enterprise extension under its URN (also when sent as URN-qualified top-level keys, as some
+ * IdPs do), booleans sent as strings made booleans, readOnly and secret attributes dropped.
+ * 400 invalidValue without a userName (RFC 7643 §4.1.1: required).
+ */
+export function normaliseUser(body: unknown): { resource: Json; userName: string; externalId: string | null; active: boolean | null } {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw scimErrors.invalidSyntax('A User is a JSON object (RFC 7643 §4.1).');
+  const input = coerceBooleans(body) as Json;
+  const out: Json = {};
+  for (const [k, v] of Object.entries(input)) {
+    const lower = k.toLowerCase();
+    if (lower.startsWith(`${ENTERPRISE_URN.toLowerCase()}:`)) {
+      const ext = ((out[ENTERPRISE_URN] as Json | undefined) ??= {}) as Json;
+      ext[k.slice(ENTERPRISE_URN.length + 1)] = v;
+      continue;
+    }
+    if (lower === ENTERPRISE_URN.toLowerCase()) {
+      if (v && typeof v === 'object') out[ENTERPRISE_URN] = { ...((out[ENTERPRISE_URN] as Json) ?? {}), ...(v as Json) };
+      continue;
+    }
+    const name = CANONICAL.get(lower) ?? k;
+    if (DROPPED.has(name)) continue;
+    out[name] = v;
+  }
+  const userName = out.userName;
+  if (typeof userName !== 'string' || userName.trim() === '') throw scimErrors.invalidValue('"userName" is required (RFC 7643 §4.1.1) and must be a non-empty string.');
+  if (out.active !== undefined && out.active !== null && typeof out.active !== 'boolean') throw scimErrors.invalidValue('"active" must be true or false.');
+  const externalId = out.externalId;
+  if (externalId !== undefined && externalId !== null && typeof externalId !== 'string') throw scimErrors.invalidValue('"externalId" must be a string.');
+  return { resource: out, userName: userName.trim(), externalId: (externalId as string | undefined) ?? null, active: (out.active as boolean | undefined) ?? null };
+}
+
+/** The weak ETag of a version (RFC 7644 §3.14). */
+export const etag = (version: string) => `W/"${version}"`;
+
+/** A stored user as RFC 7643 §4.1 represents it, with `meta` (§3.1). */
+export function userRepresentation(
+  u: { scimId: string; userName: string; externalId: string | null; resource: Json; active: boolean; version: string; createdAt: Date; updatedAt: Date },
+  location: string,
+  groups: Array<{ value: string; display: string }> = [],
+): Json {
+  const { schemas: _s, id: _i, meta: _m, active: _a, ...rest } = u.resource;
+  const extensions = Object.keys(rest).filter((k) => /^urn:/i.test(k));
+  return {
+    schemas: [USER_URN, ...extensions],
+    id: u.scimId,
+    ...(u.externalId !== null ? { externalId: u.externalId } : {}),
+    ...rest,
+    userName: u.userName,
+    active: u.active,
+    ...(groups.length > 0 ? { groups: groups.map((g) => ({ ...g, $ref: location.replace(/\/Users\/[^/]+$/, `/Groups/${g.value}`) })) } : {}),
+    meta: { resourceType: 'User', created: u.createdAt.toISOString(), lastModified: u.updatedAt.toISOString(), location, version: etag(u.version) },
+  };
+}
+
+/** Reads a property case-insensitively (for request bodies such as `.search`). */
+export function prop(body: Json, name: string): unknown {
+  const k = keyOf(body, name);
+  return k === undefined ? undefined : body[k];
+}

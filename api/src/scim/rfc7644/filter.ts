@@ -1,0 +1,107 @@
+import { parse, type Filter } from 'scim2-parse-filter';
+import { scimErrors } from './errors.js';
+
+export type { Filter } from 'scim2-parse-filter';
+
+/** Parses a filter expression (RFC 7644 §3.4.2.2) with scim2-parse-filter; 400 invalidFilter when it is not one. */
+export function parseFilter(text: string): Filter {
+  if (text.length > 4096) throw scimErrors.invalidFilter('The filter is longer than 4096 characters.');
+  try {
+    return parse(text);
+  } catch (err) {
+    throw scimErrors.invalidFilter(`The filter "${text}" is not valid SCIM filter syntax (RFC 7644 §3.4.2.2): ${(err as Error).message}.`);
+  }
+}
+
+/** A property of an object by name, case-insensitively (attribute names are, RFC 7643 §2.1). */
+export function keyOf(obj: Record<string, unknown>, name: string): string | undefined {
+  if (name in obj) return name;
+  const lower = name.toLowerCase();
+  return Object.keys(obj).find((k) => k.toLowerCase() === lower);
+}
+
+function getIn(obj: unknown, attrPath: string): unknown {
+  let cur: unknown = obj;
+  for (const part of attrPath.split('.')) {
+    if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
+    const k = keyOf(cur as Record<string, unknown>, part);
+    cur = k === undefined ? undefined : (cur as Record<string, unknown>)[k];
+  }
+  return cur;
+}
+
+const norm = (v: unknown): unknown => (typeof v === 'string' ? v.toLowerCase() : v);
+
+function compare(actual: unknown, op: string, expected: unknown): boolean {
+  if (Array.isArray(actual)) return actual.some((a) => compare(a, op, expected));
+  if (op === 'pr') return actual !== undefined && actual !== null && actual !== '';
+  // Booleans sent as strings ("True", Entra) compare as booleans.
+  if (typeof actual === 'boolean' && typeof expected === 'string') expected = expected.toLowerCase() === 'true';
+  if (typeof expected === 'boolean' && typeof actual === 'string') actual = actual.toLowerCase() === 'true';
+  const a = norm(actual);
+  const e = norm(expected);
+  switch (op) {
+    case 'eq':
+      return a === e;
+    case 'ne':
+      return a !== e;
+    case 'co':
+      return typeof a === 'string' && typeof e === 'string' && a.includes(e);
+    case 'sw':
+      return typeof a === 'string' && typeof e === 'string' && a.startsWith(e);
+    case 'ew':
+      return typeof a === 'string' && typeof e === 'string' && a.endsWith(e);
+    case 'gt':
+      return a !== undefined && a !== null && (a as string) > (e as string);
+    case 'ge':
+      return a !== undefined && a !== null && (a as string) >= (e as string);
+    case 'lt':
+      return a !== undefined && a !== null && (a as string) < (e as string);
+    case 'le':
+      return a !== undefined && a !== null && (a as string) <= (e as string);
+    default:
+      throw scimErrors.invalidFilter(`Unknown operator "${op}".`);
+  }
+}
+
+/**
+ * Whether an element of a multi-valued attribute (an email, a member) matches a value filter,
+ * as in `emails[type eq "work"]`: string comparisons ignore case (caseExact false, RFC 7643 §2.2).
+ */
+export function matches(element: unknown, f: Filter): boolean {
+  switch (f.op) {
+    case 'and':
+      return (f as { filters: Filter[] }).filters.every((x) => matches(element, x));
+    case 'or':
+      return (f as { filters: Filter[] }).filters.some((x) => matches(element, x));
+    case 'not':
+      return !matches(element, (f as { filter: Filter }).filter);
+    case '[]': {
+      const v = f as { attrPath: string; valFilter: Filter };
+      const arr = getIn(element, v.attrPath);
+      return Array.isArray(arr) && arr.some((x) => matches(x, v.valFilter));
+    }
+    default: {
+      const c = f as { op: string; attrPath: string; compValue?: unknown };
+      return compare(getIn(element, c.attrPath), c.op, c.compValue);
+    }
+  }
+}
+
+/** The `attr eq value` terms of a filter joined by `and`: what a new element must hold to match it. */
+export function equalities(f: Filter): Record<string, unknown> | null {
+  if (f.op === 'eq') {
+    const c = f as { attrPath: string; compValue: unknown };
+    return c.attrPath.includes('.') ? null : { [c.attrPath]: c.compValue };
+  }
+  if (f.op === 'and') {
+    const out: Record<string, unknown> = {};
+    for (const x of (f as { filters: Filter[] }).filters) {
+      const e = equalities(x);
+      if (!e) return null;
+      Object.assign(out, e);
+    }
+    return out;
+  }
+  return null;
+}

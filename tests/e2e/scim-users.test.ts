@@ -1,0 +1,327 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setupOwner, startServer, type TestServer } from '../support/server.js';
+import type { GraphQLTestClient } from '../support/graphql.js';
+import { ScimClient, connectScimList, type ScimResponse } from '../support/scim.js';
+import { ENTRA_SEQUENCE, OKTA_SEQUENCE, type ScimStep } from './fixtures/scim-sequences.js';
+
+const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
+
+const user = (userName: string, extra: Record<string, unknown> = {}) => ({
+  schemas: [USER, ENTERPRISE],
+  userName,
+  name: { givenName: 'Grace', familyName: 'Hopper' },
+  emails: [{ primary: true, value: userName.includes('@') ? userName : `${userName}@acme.test`, type: 'work' }],
+  displayName: 'Grace Hopper',
+  active: true,
+  ...extra,
+});
+
+/** `{id}` in a fixture stands for the id the sequence's create returned. */
+function fill<T>(value: T, id: string): T {
+  return JSON.parse(JSON.stringify(value).replaceAll('{id}', id)) as T;
+}
+
+type Person = { id: string; uid: string; status: string; values: Record<string, unknown> };
+
+describe('SCIM /Users through HTTP and PostgreSQL', () => {
+  let server: TestServer;
+  let owner: GraphQLTestClient;
+
+  const people = async (listId: string, status = 'ALL') =>
+    (await owner.ok<{ people: { edges: Array<{ node: Person }> } }>(`query($l: ID!, $s: PersonStatusFilter) { people(listId: $l, status: $s, first: 500) { edges { node { id uid status values } } } }`, { l: listId, s: status })).people.edges.map((e) => e.node);
+
+  beforeAll(async () => {
+    server = await startServer({ ROLLCALL_SCIM_RATE_PER_SECOND: '100000' });
+    owner = await setupOwner(server);
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  describe.each([
+    ['Okta', OKTA_SEQUENCE],
+    ['Microsoft Entra ID', ENTRA_SEQUENCE],
+  ])('%s documented request sequence', (idp, steps: ScimStep[]) => {
+    let scim: ScimClient;
+    let listId: string;
+    let id = '';
+    beforeAll(async () => {
+      const c = await connectScimList(owner, `${idp} list`, 'USERNAME');
+      scim = new ScimClient(c.baseUrl, c.token);
+      listId = c.listId;
+    });
+    it.each(steps.map((s, i) => [`${i + 1}. ${s.name}`, s] as const))('%s', async (_name, step) => {
+      const res = await scim.request(step.method, fill(step.path, id), step.body === undefined ? undefined : fill(step.body, id), { 'user-agent': step.userAgent });
+      expect(res.status, JSON.stringify(res.body)).toBe(step.status);
+      if (step.status === 201) id = res.body.id;
+      if (step.expect) expect(res.body).toMatchObject(fill(step.expect, id));
+      if (step.status < 400 && step.status !== 204) expect(res.headers.get('content-type')).toMatch(/^application\/scim\+json/);
+      if (step.person) {
+        const all = await people(listId);
+        expect(all).toHaveLength(1);
+        if (step.person.status) expect(all[0]!.status).toBe(step.person.status);
+        if (step.person.values) expect(all[0]!.values).toMatchObject(step.person.values);
+      }
+    });
+    it('wrote every change through the engine: audit entries by the SCIM actor naming the IdP', async () => {
+      const [p] = await people(listId);
+      const { auditTrail } = await owner.ok<{ auditTrail: { edges: Array<{ action: string; actor: { type: string; label: string } }> } }>(
+        `query($l: ID!, $p: ID) { auditTrail(listId: $l, personId: $p, first: 100) { edges { action actor { type label } } } }`,
+        { l: listId, p: p!.id },
+      );
+      const actions = auditTrail.edges.map((e) => e.action);
+      expect(actions).toContain('person.created');
+      expect(actions).toContain('person.updated');
+      expect(actions).toContain('person.deactivated');
+      expect(new Set(auditTrail.edges.map((e) => `${e.actor.type} ${e.actor.label}`))).toEqual(new Set([`SYNC SCIM (${idp})`]));
+    });
+  });
+
+  describe('RFC 7644 rules', () => {
+    let scim: ScimClient;
+    let listId: string;
+    let token: string;
+    let baseUrl: string;
+    beforeAll(async () => {
+      const c = await connectScimList(owner, 'Rules', 'EMPLOYEE_NUMBER');
+      ({ listId, token, baseUrl } = c);
+      scim = new ScimClient(c.baseUrl, c.token);
+      for (const [i, name] of ['alan', 'ada', 'grace', 'edsger', 'barbara'].entries()) {
+        const r = await scim.post('/Users', user(`${name}@acme.test`, {
+          name: { givenName: name[0]!.toUpperCase() + name.slice(1), familyName: `Family${i}` },
+          emails: [{ value: `${name}@acme.test`, type: 'work', primary: true }, { value: `${name}@home.test`, type: 'home' }],
+          title: i % 2 ? 'Engineer' : 'Manager',
+          [ENTERPRISE]: { employeeNumber: `E${i}`, department: i < 3 ? 'R&D' : 'Sales' },
+        }));
+        expect(r.status, JSON.stringify(r.body)).toBe(201);
+      }
+    });
+
+    it('discovery endpoints tell what is supported', async () => {
+      const spc = await scim.get('/ServiceProviderConfig');
+      expect(spc.body).toMatchObject({ patch: { supported: true }, bulk: { supported: false }, filter: { supported: true, maxResults: 1000 }, sort: { supported: true }, etag: { supported: true }, changePassword: { supported: false } });
+      const types = await scim.get('/ResourceTypes');
+      expect(types.body.Resources.map((r: { id: string }) => r.id)).toEqual(['User', 'Group']);
+      expect((await scim.get('/ResourceTypes/User')).body.schemaExtensions).toEqual([{ schema: ENTERPRISE, required: false }]);
+      const schemas = await scim.get('/Schemas');
+      expect(schemas.body.Resources.map((s: { id: string }) => s.id)).toEqual([USER, ENTERPRISE, 'urn:ietf:params:scim:schemas:core:2.0:Group']);
+      expect((await scim.get(`/Schemas/${ENTERPRISE}`)).body.attributes.map((a: { name: string }) => a.name)).toContain('employeeNumber');
+      expect((await scim.post('/ServiceProviderConfig', {})).status).toBe(405);
+    });
+
+    it('401 with a SCIM error body for missing, malformed, unknown and revoked tokens', async () => {
+      const cases: Array<[string, Record<string, string>]> = [
+        ['missing', {}],
+        ['not bearer', { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` }],
+        ['malformed', { authorization: 'Bearer sct_nope' }],
+        ['unknown', { authorization: `Bearer ${token.slice(0, -4)}AAAA` }],
+        ['session token', { authorization: `Bearer ${owner.token}` }],
+      ];
+      for (const [what, headers] of cases) {
+        const res = await new ScimClient(baseUrl, null, headers).get('/Users');
+        expect(res.status, what).toBe(401);
+        expect(res.body, what).toMatchObject({ schemas: [ERROR], status: '401' });
+        expect(res.headers.get('www-authenticate')).toContain('Bearer');
+      }
+      const { generateScimToken } = await owner.ok<{ generateScimToken: { token: string; scimToken: { id: string } } }>(`mutation($l: ID!) { generateScimToken(listId: $l) { token scimToken { id } } }`, { l: listId });
+      const second = new ScimClient(baseUrl, generateScimToken.token);
+      expect((await second.get('/Users?count=1')).status).toBe(200);
+      await owner.ok(`mutation($id: ID!) { revokeScimToken(id: $id) { id } }`, { id: generateScimToken.scimToken.id });
+      expect((await second.get('/Users?count=1')).status).toBe(401);
+      expect((await scim.get('/Users?count=1')).status).toBe(200);
+      const { scimTokens } = await owner.ok<{ scimTokens: Array<{ id: string; lastUsedAt: string | null }> }>(`query($l: ID!) { scimTokens(listId: $l) { id lastUsedAt } }`, { l: listId });
+      expect(scimTokens.find((t) => t.id === generateScimToken.scimToken.id)!.lastUsedAt).not.toBeNull();
+    });
+
+    it("404, not 403, outside the token's list: another list of the same organisation", async () => {
+      const other = await connectScimList(owner, 'Other list', 'EMAIL');
+      const created = await new ScimClient(other.baseUrl, other.token).post('/Users', user('zed@acme.test'));
+      expect(created.status).toBe(201);
+      const cross = new ScimClient(other.baseUrl, token);
+      for (const res of [await cross.get('/Users'), await cross.get(`/Users/${created.body.id}`), await cross.delete(`/Users/${created.body.id}`)]) {
+        expect(res.status).toBe(404);
+        expect(res.body).toMatchObject({ schemas: [ERROR], status: '404' });
+      }
+      expect((await scim.get(`/Users/${created.body.id}`)).status).toBe(404);
+      expect((await scim.get(`/Users?filter=${encodeURIComponent('userName eq "zed@acme.test"')}`)).body.totalResults).toBe(0);
+    });
+
+    it.each([
+      ['userName eq "ADA@acme.test"', ['ada']],
+      ['userName ne "ada@acme.test"', ['alan', 'barbara', 'edsger', 'grace']],
+      ['userName co "ra"', ['barbara', 'grace']],
+      ['userName sw "a"', ['ada', 'alan']],
+      ['userName ew "er@acme.test"', ['edsger']],
+      ['userName pr', ['ada', 'alan', 'barbara', 'edsger', 'grace']],
+      ['name.familyName gt "Family2"', ['barbara', 'edsger']],
+      ['name.familyName ge "Family2"', ['barbara', 'edsger', 'grace']],
+      ['name.familyName lt "Family1"', ['alan']],
+      ['name.familyName le "Family1"', ['ada', 'alan']],
+      ['title eq "Engineer" and name.givenName sw "E"', ['edsger']],
+      ['title eq "Engineer" or userName eq "grace@acme.test"', ['ada', 'edsger', 'grace']],
+      ['not (title eq "Engineer")', ['alan', 'barbara', 'grace']],
+      ['(userName sw "a" or userName sw "b") and title eq "Manager"', ['alan', 'barbara']],
+      ['emails[type eq "home" and value co "grace"]', ['grace']],
+      ['emails.value ew "@home.test" and name.givenName eq "Ada"', ['ada']],
+      ['emails co "barbara@home"', ['barbara']],
+      [`${ENTERPRISE}:department eq "Sales"`, ['barbara', 'edsger']],
+      ['externalId pr', []],
+      ['active eq true', ['ada', 'alan', 'barbara', 'edsger', 'grace']],
+      ['meta.lastModified gt "2000-01-01T00:00:00Z"', ['ada', 'alan', 'barbara', 'edsger', 'grace']],
+      ['meta.created lt "2000-01-01T00:00:00Z"', []],
+    ])('filter %s', async (filter, names) => {
+      const res = await scim.get(`/Users?filter=${encodeURIComponent(filter)}`);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body.Resources.map((r: { userName: string }) => r.userName.split('@')[0]).sort()).toEqual(names);
+      expect(res.body.totalResults).toBe(names.length);
+    });
+
+    it('400 invalidFilter for filters that are not SCIM', async () => {
+      for (const f of ['userName eq', 'userName zz "a"', 'active eq "maybe"', 'meta.created gt "yesterday"', '((userName eq "a"']) {
+        const res = await scim.get(`/Users?filter=${encodeURIComponent(f)}`);
+        expect(res.status, f).toBe(400);
+        expect(res.body, f).toMatchObject({ scimType: 'invalidFilter', status: '400' });
+      }
+    });
+
+    it('pages with startIndex and count, sorts with sortBy and sortOrder', async () => {
+      const page = await scim.get('/Users?sortBy=userName&sortOrder=descending&startIndex=2&count=2');
+      expect(page.body).toMatchObject({ totalResults: 5, startIndex: 2, itemsPerPage: 2 });
+      expect(page.body.Resources.map((r: { userName: string }) => r.userName)).toEqual(['edsger@acme.test', 'barbara@acme.test']);
+      const byName = await scim.get('/Users?sortBy=name.familyName&count=10');
+      expect(byName.body.Resources.map((r: { name: { familyName: string } }) => r.name.familyName)).toEqual(['Family0', 'Family1', 'Family2', 'Family3', 'Family4']);
+      const none = await scim.get('/Users?count=0');
+      expect(none.body).toMatchObject({ totalResults: 5, itemsPerPage: 0, Resources: [] });
+      const clamped = await scim.get('/Users?startIndex=0&count=-3');
+      expect(clamped.body).toMatchObject({ startIndex: 1, itemsPerPage: 0 });
+      const beyond = await scim.get('/Users?startIndex=99');
+      expect(beyond.body).toMatchObject({ totalResults: 5, itemsPerPage: 0 });
+      expect((await scim.get('/Users?sortOrder=sideways')).body.scimType).toBe('invalidValue');
+    });
+
+    it('attributes and excludedAttributes', async () => {
+      const only = await scim.get(`/Users?filter=${encodeURIComponent('userName eq "ada@acme.test"')}&attributes=userName,name.givenName,${ENTERPRISE}:department`);
+      expect(Object.keys(only.body.Resources[0]).sort()).toEqual([ENTERPRISE, 'id', 'meta', 'name', 'schemas', 'userName'].sort());
+      expect(only.body.Resources[0].name).toEqual({ givenName: 'Ada' });
+      expect(only.body.Resources[0][ENTERPRISE]).toEqual({ department: 'R&D' });
+      const without = await scim.get(`/Users?filter=${encodeURIComponent('userName eq "ada@acme.test"')}&excludedAttributes=emails,name.familyName,id`);
+      expect(without.body.Resources[0].emails).toBeUndefined();
+      expect(without.body.Resources[0].name).toEqual({ givenName: 'Ada' });
+      expect(without.body.Resources[0].id).toBeDefined();
+    });
+
+    it('400 errors carry the right scimType', async () => {
+      const id = (await scim.get(`/Users?filter=${encodeURIComponent('userName eq "ada@acme.test"')}`)).body.Resources[0].id;
+      const cases: Array<[string, () => Promise<ScimResponse>, number, string | undefined]> = [
+        ['malformed JSON', () => scim.post('/Users', '{"userName": '), 400, 'invalidSyntax'],
+        ['no userName', () => scim.post('/Users', { schemas: [USER], name: { givenName: 'X' } }), 400, 'invalidValue'],
+        ['no UID (employeeNumber)', () => scim.post('/Users', user('nouid@acme.test')), 400, 'invalidValue'],
+        ['bad email value', () => scim.post('/Users', user('bad@acme.test', { emails: [{ value: 'not an email', primary: true }], [ENTERPRISE]: { employeeNumber: 'E99' } })), 400, 'invalidValue'],
+        ['PATCH of id', () => scim.patch(`/Users/${id}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'id', value: 'x' }] }), 400, 'mutability'],
+        ['remove without path', () => scim.patch(`/Users/${id}`, { schemas: [PATCH], Operations: [{ op: 'remove' }] }), 400, 'noTarget'],
+        ['unknown op', () => scim.patch(`/Users/${id}`, { schemas: [PATCH], Operations: [{ op: 'merge', value: {} }] }), 400, 'invalidSyntax'],
+        ['PATCH without PatchOp schema', () => scim.patch(`/Users/${id}`, { Operations: [{ op: 'replace', path: 'title', value: 'x' }] }), 400, 'invalidSyntax'],
+        ['bad path', () => scim.patch(`/Users/${id}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'emails[type eq', value: 'x' }] }), 400, 'invalidPath'],
+        ['taken UID', () => scim.post('/Users', user('clone@acme.test', { [ENTERPRISE]: { employeeNumber: 'E1' } })), 409, 'uniqueness'],
+        ['removing userName', () => scim.patch(`/Users/${id}`, { schemas: [PATCH], Operations: [{ op: 'remove', path: 'userName' }] }), 400, 'invalidValue'],
+      ];
+      for (const [what, run, status, scimType] of cases) {
+        const res = await run();
+        expect(res.status, `${what}: ${JSON.stringify(res.body)}`).toBe(status);
+        expect(res.body, what).toMatchObject({ schemas: [ERROR], status: String(status), ...(scimType ? { scimType } : {}) });
+        expect(typeof res.body.detail, what).toBe('string');
+      }
+      expect((await people(listId)).length).toBe(5);
+    });
+
+    it('415 for a body that is not JSON, 413 for an oversized one', async () => {
+      const xml = await scim.post('/Users', '<user/>', { 'content-type': 'application/xml' });
+      expect(xml.status).toBe(415);
+      const big = await scim.post('/Users', user('big@acme.test', { displayName: 'x'.repeat(1_100_000) }));
+      expect(big.status).toBe(413);
+      expect(big.body).toMatchObject({ schemas: [ERROR], status: '413' });
+      const plain = await scim.post('/Users', JSON.stringify(user('plainjson@acme.test', { [ENTERPRISE]: { employeeNumber: 'E50' } })), { 'content-type': 'application/json' });
+      expect(plain.status).toBe(201);
+    });
+
+    it('ETags: If-Match honoured on PUT, PATCH and DELETE; If-None-Match gives 304', async () => {
+      const created = await scim.post('/Users', user('etag@acme.test', { [ENTERPRISE]: { employeeNumber: 'E60' } }));
+      const v1 = created.headers.get('etag')!;
+      expect(v1).toMatch(/^W\/".+"$/);
+      expect((await scim.get(`/Users/${created.body.id}`, { 'if-none-match': v1 })).status).toBe(304);
+      const patched = await scim.patch(`/Users/${created.body.id}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'title', value: 'One' }] }, { 'if-match': v1 });
+      expect(patched.status).toBe(200);
+      const v2 = patched.headers.get('etag')!;
+      expect(v2).not.toBe(v1);
+      const stale = await scim.patch(`/Users/${created.body.id}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'title', value: 'Two' }] }, { 'if-match': v1 });
+      expect(stale.status).toBe(412);
+      expect((await scim.put(`/Users/${created.body.id}`, user('etag@acme.test', { [ENTERPRISE]: { employeeNumber: 'E60' } }), { 'if-match': v1 })).status).toBe(412);
+      expect((await scim.delete(`/Users/${created.body.id}`, { 'if-match': v1 })).status).toBe(412);
+      expect((await scim.get(`/Users/${created.body.id}`)).body.title).toBe('One');
+      expect((await scim.delete(`/Users/${created.body.id}`, { 'if-match': v2 })).status).toBe(204);
+    });
+
+    it('DELETE deactivates: the person stays INACTIVE and GET shows active false; fields are locked in Rollcall', async () => {
+      const created = await scim.post('/Users', user('leaver@acme.test', { [ENTERPRISE]: { employeeNumber: 'E70', department: 'Ops' } }));
+      expect((await scim.delete(`/Users/${created.body.id}`)).status).toBe(204);
+      expect((await scim.get(`/Users/${created.body.id}`)).body.active).toBe(false);
+      const p = (await people(listId, 'INACTIVE')).find((x) => x.uid === 'E70')!;
+      expect(p).toMatchObject({ status: 'INACTIVE', values: { department: 'Ops' } });
+      const res = await owner.request(`mutation($id: ID!) { updatePerson(id: $id, values: { department: "Hacked" }) { id } }`, { id: p.id });
+      expect(res.errors![0]!.extensions!.code).toBe('FIELD_LOCKED');
+      expect(res.errors![0]!.message).toContain('SCIM');
+      expect((await scim.delete(`/Users/${created.body.id}`)).status).toBe(204);
+    });
+
+    it('a changed UID never creates a second person; Unicode round-trips', async () => {
+      const created = await scim.post('/Users', user('zoë@acme.test', { name: { givenName: 'Zoë', familyName: '岡田 👩‍💻' }, [ENTERPRISE]: { employeeNumber: 'E80' } }));
+      expect(created.status).toBe(201);
+      expect(created.body.name).toEqual({ givenName: 'Zoë', familyName: '岡田 👩‍💻' });
+      const found = await scim.get(`/Users?filter=${encodeURIComponent('name.familyName eq "岡田 👩‍💻"')}`);
+      expect(found.body.Resources.map((r: { id: string }) => r.id)).toEqual([created.body.id]);
+      const before = (await people(listId)).length;
+      const moved = await scim.patch(`/Users/${created.body.id}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: `${ENTERPRISE}:employeeNumber`, value: 'E81' }] });
+      expect(moved.status).toBe(200);
+      const after = await people(listId);
+      expect(after.length).toBe(before);
+      expect(after.find((p) => p.values.first_name === 'Zoë')!.uid).toBe('E81');
+    });
+
+    it('concurrent creates of the same userName produce exactly one person', async () => {
+      const results = await Promise.all(Array.from({ length: 8 }, (_, i) => scim.post('/Users', user('race@acme.test', { [ENTERPRISE]: { employeeNumber: `R${i}` } }))));
+      expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+      expect(results.filter((r) => r.status === 409).length).toBe(7);
+      expect(results.every((r) => r.status === 201 || r.body.scimType === 'uniqueness')).toBe(true);
+      const [row] = await server.app.orm.em.getConnection().execute<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM scim_user WHERE list_id = ? AND lower(user_name) = 'race@acme.test'`, [listId]);
+      expect(row!.n).toBe(1);
+      expect((await people(listId)).filter((p) => String(p.uid).startsWith('R'))).toHaveLength(1);
+    });
+  });
+
+  it('429 with Retry-After when a token exceeds its rate', async () => {
+    const limited = await startServer({ ROLLCALL_SCIM_RATE_PER_SECOND: '2' });
+    try {
+      const o = await setupOwner(limited);
+      const c = await connectScimList(o, 'Limited', 'EMAIL');
+      const scim = new ScimClient(c.baseUrl, c.token);
+      const statuses: number[] = [];
+      let retryAfter: string | null = null;
+      for (let i = 0; i < 8; i++) {
+        const r = await scim.get('/Users?count=1');
+        statuses.push(r.status);
+        if (r.status === 429) {
+          retryAfter = r.headers.get('retry-after');
+          expect(r.body).toMatchObject({ schemas: [ERROR], status: '429' });
+        }
+      }
+      expect(statuses.slice(0, 4)).toEqual([200, 200, 200, 200]);
+      expect(statuses).toContain(429);
+      expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+    } finally {
+      await limited.stop();
+    }
+  });
+});
