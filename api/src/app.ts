@@ -22,6 +22,7 @@ import { SyncRunner } from './sync/engine/runner.js';
 import { ListSyncService } from './sync/list-sync.service.js';
 import { EntraSyncService } from './sync/entra/entra-sync.service.js';
 import { SyncQueue } from './sync/sync-queue.js';
+import { CsvImportsService } from './sync/csv/csv-imports.service.js';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 
 /** Side effects a caller (a test) may replace. */
@@ -116,13 +117,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     scheduler.unref();
     cleanups.push(async () => clearInterval(scheduler));
 
-    const schema = await createSchema({ auth, throttle: new LoginThrottle(clock, config.loginFreeAttempts), lists, people, audit, entraConnections, entraSync, syncRuns: new SyncRunsService(), syncRunner, listSync: new ListSyncService({ lists, audit }) });
-    const http = await createHttpServer({ config, logger, orm, schema, auth, lists, bus });
+    const csvImports = new CsvImportsService({ orm, clock, ids, logger, audit, lists, runner: syncRunner, maxBytes: config.csvMaxBytes });
+    const schema = await createSchema({ auth, throttle: new LoginThrottle(clock, config.loginFreeAttempts), lists, people, audit, entraConnections, entraSync, syncRuns: new SyncRunsService(), syncRunner, listSync: new ListSyncService({ lists, audit }), csvImports });
+    const http = await createHttpServer({ config, logger, orm, schema, auth, lists, people, csvImports, bus });
     await new Promise<void>((resolve, reject) => {
       http.server.once('error', reject);
       http.server.listen(config.port, config.host, () => resolve());
     });
     cleanups.push(() => lists.settle());
+    cleanups.push(() => csvImports.settle());
     cleanups.push(() => http.stop());
     const port = (http.server.address() as AddressInfo).port;
     const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;

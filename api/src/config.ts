@@ -43,6 +43,8 @@ export interface Config {
   runStaleSeconds: number;
   /** Delays before automatic retries of a run that failed for a passing reason (throttling, network). */
   syncRetrySeconds: number[];
+  /** Largest CSV file accepted for import, in bytes (refused while it arrives). */
+  csvMaxBytes: number;
 }
 
 /** Thrown at start-up with every configuration problem listed at once. */
@@ -158,6 +160,7 @@ export function loadConfig(env: Env = process.env): Config {
     syncWorker: bool('ROLLCALL_SYNC_WORKER', true),
     runStaleSeconds: int('ROLLCALL_RUN_STALE_SECONDS', 30, 3, 3600),
     syncRetrySeconds: seconds('ROLLCALL_SYNC_RETRY_SECONDS', [60, 300, 900]),
+    csvMaxBytes: int('ROLLCALL_CSV_MAX_MB', 50, 1, 1024) * 1024 * 1024,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -8,6 +8,8 @@ import { AuditResolver } from '../audit/graphql/audit.resolver.js';
 import { EntraResolver } from '../sync/entra/graphql/entra.resolver.js';
 import { SyncResolver } from '../sync/graphql/sync.resolver.js';
 import { EntraSyncResolver } from '../sync/entra/graphql/entra-sync.resolver.js';
+import { CsvImportResolver } from '../sync/csv/graphql/csv.resolver.js';
+import type { CsvImportsService } from '../sync/csv/csv-imports.service.js';
 import type { EntraSyncService } from '../sync/entra/entra-sync.service.js';
 import type { SyncRunsService } from '../sync/sync-runs.service.js';
 import type { SyncRunner } from '../sync/engine/runner.js';
@@ -31,9 +33,10 @@ export interface ResolverDeps {
   syncRuns: SyncRunsService;
   syncRunner: SyncRunner;
   listSync: ListSyncService;
+  csvImports: CsvImportsService;
 }
 
-const resolvers = [AuthResolver, ApiTokenResolver, ListsResolver, FieldResolverClass, PeopleResolver, AuditResolver, EntraResolver, EntraSyncResolver, SyncResolver] as const;
+const resolvers = [AuthResolver, ApiTokenResolver, ListsResolver, FieldResolverClass, PeopleResolver, AuditResolver, EntraResolver, EntraSyncResolver, SyncResolver, CsvImportResolver] as const;
 
 /** Builds the executable schema with resolvers wired to the given services. */
 export async function createSchema(deps: ResolverDeps): Promise<GraphQLSchema> {
@@ -47,6 +50,7 @@ export async function createSchema(deps: ResolverDeps): Promise<GraphQLSchema> {
     [EntraResolver, new EntraResolver(deps.entraConnections)],
     [EntraSyncResolver, new EntraSyncResolver(deps.entraSync, deps.syncRuns)],
     [SyncResolver, new SyncResolver(deps.syncRuns, deps.syncRunner, deps.listSync)],
+    [CsvImportResolver, new CsvImportResolver(deps.csvImports, deps.syncRuns)],
   ]);
   const schema = await buildSchema({
     resolvers: [...resolvers],

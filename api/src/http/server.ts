@@ -22,6 +22,9 @@ import { migrationsApplied } from '../db/orm.js';
 import { securityHeaders } from './security.js';
 import { clearedSessionCookie, sessionCookie, tokenFromRequest } from './session-cookie.js';
 import { isUuid } from '../shared/ids.js';
+import { csvRoutes } from './csv-routes.js';
+import type { CsvImportsService } from '../sync/csv/csv-imports.service.js';
+import type { PeopleService } from '../people/people.service.js';
 
 export interface HttpDeps {
   config: Config;
@@ -30,6 +33,8 @@ export interface HttpDeps {
   schema: GraphQLSchema;
   auth: AuthService;
   lists: ListsService;
+  people: PeopleService;
+  csvImports: CsvImportsService;
   bus: EventBus;
 }
 
@@ -171,6 +176,8 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
     }
   });
 
+  csvRoutes(app, { orm, logger, auth: deps.auth, lists: deps.lists, people: deps.people, csvImports: deps.csvImports, maxBytes: config.csvMaxBytes });
+
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
@@ -190,7 +197,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
 
   if (existsSync(path.join(config.webDist, 'index.html'))) {
     app.use(express.static(config.webDist, { index: false, maxAge: '1h' }));
-    app.get(/^\/(?!graphql|scim|healthz|readyz|photos\/).*/, (_req, res) => {
+    app.get(/^\/(?!graphql|scim|healthz|readyz|photos\/|api\/).*/, (_req, res) => {
       res.setHeader('Cache-Control', 'no-cache');
       res.sendFile(path.join(config.webDist, 'index.html'));
     });
