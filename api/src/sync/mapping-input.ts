@@ -25,9 +25,14 @@ export interface MappingTargets {
  * attribute once, a known transform, a target that exists or is created (a derived key steps
  * aside for an existing field: department, department_2, ...), one source per field. Errors name
  * the input (`mappings.<i>.<input>`) so a form can point at it. `attribute` checks and trims the
- * source's own attribute names.
+ * source's own attribute names; `keyOf` derives a new field's key (by default from the attribute).
  */
-export function checkMappings(mappings: readonly MappingInput[], existing: ReadonlyMap<string, ListField>, attribute: (raw: string, i: number) => string): MappingTargets {
+export function checkMappings(
+  mappings: readonly MappingInput[],
+  existing: ReadonlyMap<string, ListField>,
+  attribute: (raw: string, i: number) => string,
+  keyOf: (attribute: string, label: string) => string = keyFor,
+): MappingTargets {
   const toCreate = new Map<string, { label: string; type: FieldType }>();
   const seenAttributes = new Set<string>();
   const plan: MappingTargets['plan'] = [];
@@ -45,7 +50,7 @@ export function checkMappings(mappings: readonly MappingInput[], existing: Reado
         throw errors.badInput(`Mapping ${i + 1}: the list already has a field "${key}"; map onto it instead of creating it, or choose another key.`, `mappings.${i}.fieldKey`);
       }
       if (!key) {
-        const base = keyFor(attr, m.createField.label);
+        const base = keyOf(attr, m.createField.label);
         key = base;
         for (let n = 2; taken(key); n++) key = `${base.slice(0, 60)}_${n}`;
       }

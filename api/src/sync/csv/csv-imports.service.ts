@@ -11,7 +11,7 @@ import type { ListsService } from '../../lists/lists.service.js';
 import type { FieldType, ListField } from '../../lists/list.entities.js';
 import type { SyncRunner } from '../engine/runner.js';
 import { checkMappings, type MappingInput } from '../mapping-input.js';
-import { norm } from '../entra/catalogue.js';
+import { keyFor, norm } from '../entra/catalogue.js';
 import { badFile, readCsv, type CsvDelimiter, type CsvEncoding, type CsvRow } from './csv-reader.js';
 import { CsvRowChecker, type CsvColumnMapping, type CsvProblem } from './csv-rows.js';
 import { CsvSource } from './csv-source.js';
@@ -58,6 +58,8 @@ export interface CsvValidationView {
   warningCount: number;
   /** The first problems, header problems first, then by row. */
   problems: CsvProblem[];
+  /** The first problem of the whole file (row null), which refuses it however it is imported. */
+  fileProblem: CsvProblem | null;
 }
 
 export interface PossibleDuplicate {
@@ -257,7 +259,8 @@ export class CsvImportsService {
       const column = raw.trim();
       if (!headers.has(column)) throw errors.badInput(`Mapping ${i + 1}: the file has no column "${raw}"; its columns are ${imp.headers.filter(Boolean).map((h) => `"${h}"`).join(', ')}.`, `mappings.${i}.sourceAttribute`);
       return column;
-    });
+      // A header may be anything ("Born", "DOB (dd)"): a new field's key comes from its label.
+    }, (_column, label) => keyFor(label, label));
     const uid = plan.find((p) => p.attribute === input.uidColumn.trim());
     if (!uid) throw errors.badInput('Choose the UID column among the mapped columns: it identifies each person.', 'uidColumn');
     await em.transactional(async (tem) => {
@@ -327,6 +330,7 @@ export class CsvImportsService {
     const out: CsvProblem[] = [];
     let errorCount = 0;
     let warningCount = 0;
+    let fileProblem: CsvProblem | null = null;
     const it = this.problems(em, viewer, imp);
     let checker: CsvRowChecker;
     for (;;) {
@@ -335,11 +339,14 @@ export class CsvImportsService {
         checker = n.value;
         break;
       }
-      if (n.value.severity === 'ERROR') errorCount += 1;
-      else warningCount += 1;
+      if (n.value.severity === 'WARNING') warningCount += 1;
+      else {
+        errorCount += 1;
+        if (n.value.row === null) fileProblem ??= n.value;
+      }
       if (out.length < first) out.push(n.value);
     }
-    return { rowCount: checker.rows, validRows: checker.rows - checker.invalidRows, invalidRows: checker.invalidRows, errorCount, warningCount, problems: out };
+    return { rowCount: checker.rows, validRows: checker.rows - checker.invalidRows, invalidRows: checker.invalidRows, errorCount, warningCount, problems: out, fileProblem };
   }
 
   /** The full problem list as CSV lines (header line first), for download. */
@@ -419,8 +426,7 @@ export class CsvImportsService {
     const imp = await this.get(em, viewer, importId);
     this.notCommitted(imp);
     const v = await this.validate(em, viewer, imp, 1);
-    const fatal = v.problems.find((p) => p.severity === 'ERROR' && p.row === null);
-    if (fatal) throw errors.badInput(fatal.message, 'file');
+    if (v.fileProblem) throw errors.badInput(v.fileProblem.message, 'file');
     if (v.validRows === 0) throw errors.badInput('No row of the file can be imported: every row has an error. Download the problems, fix the file and upload it again.', 'file');
     if (v.errorCount > 0 && !opts.skipInvalidRows) {
       throw errors.badInput(`The file has ${v.errorCount} problem${v.errorCount === 1 ? '' : 's'} in ${v.invalidRows} row${v.invalidRows === 1 ? '' : 's'}; nothing was imported. Fix them and upload the file again, or choose to skip invalid rows.`, 'skipInvalidRows');

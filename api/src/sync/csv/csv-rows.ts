@@ -73,7 +73,9 @@ export class CsvRowChecker {
       }
       const first = seen.get(h);
       if (first !== undefined) {
-        out.push({ row: headerRow, column: h, severity: 'ERROR', message: `The header "${h}" appears twice (columns ${first} and ${col}); only column ${first} can be mapped. Rename one of them in the file.` });
+        // Only a mapped header is ambiguous; a repeated header nobody maps is only ignored.
+        const mapped = this.mapping.some((m) => m.column === h);
+        out.push({ row: headerRow, column: h, severity: mapped ? 'ERROR' : 'WARNING', message: `The header "${h}" appears twice (columns ${first} and ${col}); only column ${first} can be mapped${mapped ? ', and it is not clear which one you meant' : ''}. Rename one of them in the file.` });
         return;
       }
       seen.set(h, col);
