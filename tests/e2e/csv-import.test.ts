@@ -285,6 +285,35 @@ describe('CSV validation, commit modes and locks', () => {
     expect([...(await people(owner, listId)).keys()].sort()).toEqual(['E1', 'E3']);
   });
 
+  it('streams progress of a commit over syncRunProgress, and refuses a second run of the list meanwhile', async () => {
+    const listId = await staffList('Progress');
+    const rows = Array.from({ length: 20_000 }, (_, i) => [`E${i}`, `p${i}@acme.test`, i % 2 ? 'Sales' : 'Research'] as [string, string, string]);
+    const id = await importFile(listId, rosterCsv(rows));
+    const other = await importFile(listId, rosterCsv([['X1', 'x1@acme.test', 'Sales']]));
+    const { commitCsvImport } = await owner.ok<{ commitCsvImport: { id: string; source: string; status: string } }>(
+      `mutation($i: CsvImportOptionsInput!) { commitCsvImport(input: $i) { id source status } }`,
+      { i: { importId: id } },
+    );
+    expect(commitCsvImport).toMatchObject({ source: 'csv' });
+    expect(['QUEUED', 'RUNNING']).toContain(commitCsvImport.status);
+    const busy = await owner.request(`mutation($i: CsvImportOptionsInput!) { commitCsvImport(input: $i) { id } }`, { i: { importId: other } });
+    expect(busy.errors?.[0]).toMatchObject({ message: 'A sync of this list is already in progress; wait for it to finish or cancel it.', extensions: { code: 'CONFLICT' } });
+    const ws = owner.ws();
+    const seen: Array<{ status: string; phase: string; counts: { seen: number; created: number } }> = [];
+    await new Promise<void>((resolve, reject) =>
+      ws.subscribe<{ syncRunProgress: (typeof seen)[number] }>(
+        { query: `subscription($id: ID!) { syncRunProgress(runId: $id) { status phase counts { seen created } } }`, variables: { id: commitCsvImport.id } },
+        { next: (m) => (m.errors ? reject(new Error(JSON.stringify(m.errors))) : seen.push(m.data!.syncRunProgress)), error: reject, complete: resolve },
+      ),
+    );
+    await ws.dispose();
+    expect(seen.at(-1)).toEqual({ status: 'SUCCEEDED', phase: 'DONE', counts: { seen: 20_000, created: 20_000 } });
+    expect(seen.some((e) => e.status === 'RUNNING')).toBe(true);
+    expect(await sql(`SELECT count(*)::int AS n FROM person WHERE list_id = ? AND source = 'csv'`, [listId])).toEqual([{ n: 20_000 }]);
+    // The other file could not start then, and can now.
+    expect(await commitAndWait(owner, other)).toMatchObject({ status: 'SUCCEEDED', counts: { created: 1 } });
+  });
+
   it('refuses an oversized file as it arrives and keeps nothing', async () => {
     const small = await startServer({ ROLLCALL_CSV_MAX_MB: '1' });
     try {
