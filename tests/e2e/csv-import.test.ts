@@ -59,6 +59,17 @@ describe('CSV import through HTTP and GraphQL', () => {
     expect(rows[0]!.n).toBe(0);
   });
 
+  it('keeps uploaded files for a week', async () => {
+    const listId = await newList('kept');
+    const old = await uploadOk(owner, listId, fixture('google-sheets.csv'));
+    const conn = server.app.orm.em.getConnection();
+    await conn.execute(`UPDATE csv_import SET created_at = now() - interval '8 days' WHERE id = ?`, [old.id]);
+    const recent = await uploadOk(owner, listId, fixture('google-sheets.csv'));
+    expect(await conn.execute(`SELECT id FROM csv_import WHERE list_id = ?`, [listId])).toEqual([{ id: recent.id }]);
+    expect(await conn.execute(`SELECT import_id FROM csv_import_chunk WHERE import_id = ?`, [old.id])).toEqual([]);
+    expect(await owner.errorCode(`query($id: ID!) { csvImport(id: $id) { id } }`, { id: old.id })).toBe('NOT_FOUND');
+  });
+
   it('needs a signed-in admin, a CSV content type and a list of the organisation', async () => {
     const listId = await newList('auth');
     expect((await upload(server.client, listId, 'a\n1\n')).status).toBe(401);

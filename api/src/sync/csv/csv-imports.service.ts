@@ -82,6 +82,8 @@ export interface CommitOptions {
 }
 
 const SAMPLE_ROWS = 5;
+/** Days an uploaded file is kept (to map, check, preview, commit and download its problems). */
+const KEEP_DAYS = 7;
 /** Bytes per stored chunk of an uploaded file. */
 const CHUNK = 1024 * 1024;
 const COLUMNS = `id, list_id, file_name, byte_size, encoding, delimiter, headers, sample_rows, row_count, mapping, uid_column, run_id, preview_run_id, created_by, created_at`;
@@ -151,6 +153,8 @@ export class CsvImportsService {
     const id = this.deps.ids.uuid();
     const name = (fileName.trim() || 'upload.csv').slice(0, 255);
     const conn = em.getConnection();
+    // Uploaded files are working copies: the organisation's older than a week go (with their chunks).
+    await conn.execute(`DELETE FROM csv_import WHERE organization_id = ? AND created_at < ?`, [viewer.organizationId, new Date(this.deps.clock.now().getTime() - KEEP_DAYS * 86_400_000)]);
     await conn.execute(
       `INSERT INTO csv_import (id, organization_id, list_id, file_name, byte_size, encoding, delimiter, headers, sample_rows, row_count, created_by, created_at)
        VALUES (?, ?, ?, ?, 0, 'UTF8', ',', '[]', '[]', 0, ?, ?)`,
