@@ -43,6 +43,7 @@ describe('loadConfig', () => {
       syncWorker: true,
       runStaleSeconds: 30,
       syncRetrySeconds: [60, 300, 900],
+      csvMaxBytes: 50 * 1024 * 1024,
     });
   });
 
@@ -79,6 +80,7 @@ describe('loadConfig', () => {
       ROLLCALL_SECRET_KEY_PREVIOUS: `${KEY2}, ${KEY}`,
       ROLLCALL_GRAPH_BASE_URL: 'https://graph.example.test/',
       ROLLCALL_ENTRA_AUTHORITY_HOST: 'https://login.example.test',
+      ROLLCALL_CSV_MAX_MB: '5',
     });
     expect(c).toMatchObject({
       port: 0,
@@ -100,6 +102,7 @@ describe('loadConfig', () => {
       loginFreeAttempts: 1,
       graphBaseUrl: 'https://graph.example.test',
       entraAuthorityHost: 'https://login.example.test',
+      csvMaxBytes: 5 * 1024 * 1024,
     });
     expect(c.secretKey).toEqual(Buffer.alloc(32, 7));
     expect(c.previousSecretKeys).toEqual([Buffer.alloc(32, 9), Buffer.alloc(32, 7)]);
@@ -122,6 +125,7 @@ describe('loadConfig', () => {
       ROLLCALL_SECRET_KEY_PREVIOUS: `${KEY},dG9vIHNob3J0`,
       ROLLCALL_GRAPH_BASE_URL: 'http://graph.example.test',
       ROLLCALL_ENTRA_AUTHORITY_HOST: 'not a url',
+      ROLLCALL_CSV_MAX_MB: '0',
     };
     const problems = problemsOf(env);
     const names = [...Object.keys(env).filter((n) => n !== 'ROLLCALL_ADMIN_EMAIL'), 'ROLLCALL_ADMIN_PASSWORD'];
