@@ -11,6 +11,7 @@ export default defineConfig({
     proxy: {
       '/graphql': { target: api, ws: true, changeOrigin: true },
       '/healthz': api,
+      '/api': api,
     },
   },
   build: { outDir: 'dist', sourcemap: true },

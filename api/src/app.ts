@@ -28,6 +28,7 @@ import { ScimUsersStore } from './scim/storage/scim-users.store.js';
 import { ScimGroupsStore } from './scim/storage/scim-groups.store.js';
 import { RateLimiter } from './scim/rate-limit.js';
 import { ProvisioningLog } from './scim/provisioning-log.js';
+import { CsvImportsService } from './sync/csv/csv-imports.service.js';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 
 /** Side effects a caller (a test) may replace. */
@@ -125,14 +126,16 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const scimConnections = new ScimConnectionsService({ clock, ids, audit, lists });
     const provisioningLog = new ProvisioningLog({ orm, clock, ids, logger, retentionDays: config.provisioningLogDays });
     cleanups.push(() => provisioningLog.stop());
-    const schema = await createSchema({ auth, throttle: new LoginThrottle(clock, config.loginFreeAttempts), lists, people, audit, entraConnections, entraSync, syncRuns: new SyncRunsService(), syncRunner, listSync: new ListSyncService({ lists, audit }), scimConnections, provisioningLog });
+    const csvImports = new CsvImportsService({ orm, clock, ids, logger, audit, lists, runner: syncRunner, maxBytes: config.csvMaxBytes });
+    const schema = await createSchema({ auth, throttle: new LoginThrottle(clock, config.loginFreeAttempts), lists, people, audit, entraConnections, entraSync, syncRuns: new SyncRunsService(), syncRunner, listSync: new ListSyncService({ lists, audit }), scimConnections, provisioningLog, csvImports });
     const scim = new ScimHandler({ orm, clock, logger, connections: scimConnections, users: new ScimUsersStore({ clock, ids }), groups: new ScimGroupsStore({ clock, ids }), limiter: new RateLimiter(config.scimRatePerSecond, clock), log: provisioningLog });
-    const http = await createHttpServer({ config, logger, orm, schema, auth, lists, bus, scim });
+    const http = await createHttpServer({ config, logger, orm, schema, auth, lists, people, csvImports, bus, scim });
     await new Promise<void>((resolve, reject) => {
       http.server.once('error', reject);
       http.server.listen(config.port, config.host, () => resolve());
     });
     cleanups.push(() => lists.settle());
+    cleanups.push(() => csvImports.settle());
     cleanups.push(() => http.stop());
     const port = (http.server.address() as AddressInfo).port;
     const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;

@@ -46,6 +46,7 @@ describe('loadConfig', () => {
       publicUrl: undefined,
       scimRatePerSecond: 1000,
       provisioningLogDays: 30,
+      csvMaxBytes: 50 * 1024 * 1024,
     });
   });
 
@@ -85,6 +86,7 @@ describe('loadConfig', () => {
       ROLLCALL_PUBLIC_URL: 'https://rollcall.example.test/ignored/path',
       ROLLCALL_SCIM_RATE_PER_SECOND: '50',
       ROLLCALL_PROVISIONING_LOG_DAYS: '7',
+      ROLLCALL_CSV_MAX_MB: '5',
     });
     expect(c).toMatchObject({
       port: 0,
@@ -109,6 +111,7 @@ describe('loadConfig', () => {
       publicUrl: 'https://rollcall.example.test',
       scimRatePerSecond: 50,
       provisioningLogDays: 7,
+      csvMaxBytes: 5 * 1024 * 1024,
     });
     expect(c.secretKey).toEqual(Buffer.alloc(32, 7));
     expect(c.previousSecretKeys).toEqual([Buffer.alloc(32, 9), Buffer.alloc(32, 7)]);
@@ -134,6 +137,7 @@ describe('loadConfig', () => {
       ROLLCALL_PUBLIC_URL: 'ftp://files.example.test',
       ROLLCALL_SCIM_RATE_PER_SECOND: '0',
       ROLLCALL_PROVISIONING_LOG_DAYS: 'forever',
+      ROLLCALL_CSV_MAX_MB: '0',
     };
     const problems = problemsOf(env);
     const names = [...Object.keys(env).filter((n) => n !== 'ROLLCALL_ADMIN_EMAIL'), 'ROLLCALL_ADMIN_PASSWORD'];

@@ -49,6 +49,8 @@ export interface Config {
   scimRatePerSecond: number;
   /** Days the provisioning log keeps SCIM requests. */
   provisioningLogDays: number;
+  /** Largest CSV file accepted for import, in bytes (refused while it arrives). */
+  csvMaxBytes: number;
 }
 
 /** Thrown at start-up with every configuration problem listed at once. */
@@ -178,6 +180,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl,
     scimRatePerSecond: int('ROLLCALL_SCIM_RATE_PER_SECOND', 1000, 1, 1_000_000),
     provisioningLogDays: int('ROLLCALL_PROVISIONING_LOG_DAYS', 30, 1, 3650),
+    csvMaxBytes: int('ROLLCALL_CSV_MAX_MB', 50, 1, 1024) * 1024 * 1024,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -16,7 +16,8 @@
  * the Docker image does (graphql-js drops its development-only checks), unless NODE_ENV is set.
  *
  * Then the Entra sync section (entra.ts): full sync, re-sync and delta of 100,000 users against
- * the Graph simulator, next to bare-client-plus-COPY floors.
+ * the Graph simulator, next to bare-client-plus-COPY floors; then the CSV import section (csv.ts):
+ * a 100,000-row file imported next to a csv-parse-plus-upsert floor, and memory against file size.
  */
 import { spawn } from 'node:child_process';
 import http from 'node:http';
@@ -573,13 +574,26 @@ async function entraSection(): Promise<void> {
   if (code !== 0) throw new Error(`the Entra sync benchmark failed (exit code ${code})`);
 }
 
+/** The CSV import section (csv.ts) in a process of its own, so its memory figures are its own. */
+async function csvSection(): Promise<void> {
+  const child = spawn(process.execPath, [...process.execArgv, '--expose-gc', path.join(import.meta.dirname, 'csv.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
+  const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
+  if (code !== 0) throw new Error(`the CSV import benchmark failed (exit code ${code})`);
+}
+
 // --entra-only (or BENCH_ENTRA=only) runs just the Entra sync section, --no-entra (BENCH_ENTRA=skip)
-// just the listing; --million (BENCH_ENTRA_USERS=1000000) syncs a million users instead of 100,000.
+// skips it; --million (BENCH_ENTRA_USERS=1000000) syncs a million users instead of 100,000.
+// --csv-only (BENCH_CSV=only) runs just the CSV import section, --no-csv (BENCH_CSV=skip) skips it;
+// --csv-rows=N (BENCH_CSV_ROWS) imports N rows instead of 100,000. Through the root `npm run bench`,
+// npm keeps flags to itself: use the variables there, or `npm run bench -w @rollcall/tests -- --csv-only`.
+const csvOnly = process.argv.includes('--csv-only') || process.env.BENCH_CSV === 'only';
 const only = process.argv.includes('--entra-only') || process.env.BENCH_ENTRA === 'only';
 const skip = process.argv.includes('--no-entra') || process.env.BENCH_ENTRA === 'skip';
+const skipCsv = process.argv.includes('--no-csv') || process.env.BENCH_CSV === 'skip' || only;
 (async () => {
-  if (!only) await main();
-  if (!skip) await entraSection();
+  if (!only && !csvOnly) await main();
+  if (!skip && !csvOnly) await entraSection();
+  if (!skipCsv) await csvSection();
 })().catch((err: unknown) => {
   console.error(err);
   process.exit(1);

@@ -18,6 +18,7 @@ import { Migration20261123060000SyncRunAttempt } from './migrations/Migration202
 import { Migration20261203100000Scim } from './migrations/Migration20261203100000Scim.js';
 import { Migration20261203101000ScimGroups } from './migrations/Migration20261203101000ScimGroups.js';
 import { Migration20261203102000ProvisioningLog } from './migrations/Migration20261203102000ProvisioningLog.js';
+import { Migration20261203200000CsvImports } from './migrations/Migration20261203200000CsvImports.js';
 import type { Logger } from '../shared/logger.js';
 
 /** Every entity, listed explicitly: no folder discovery, so builds and tests see the same set. */
@@ -48,6 +49,7 @@ export const migrationsList = [
   { name: 'Migration20261203100000Scim', class: Migration20261203100000Scim },
   { name: 'Migration20261203101000ScimGroups', class: Migration20261203101000ScimGroups },
   { name: 'Migration20261203102000ProvisioningLog', class: Migration20261203102000ProvisioningLog },
+  { name: 'Migration20261203200000CsvImports', class: Migration20261203200000CsvImports },
 ];
 
 /** MikroORM options for a database URL. */

@@ -11,6 +11,8 @@ import { EntraSyncResolver } from '../sync/entra/graphql/entra-sync.resolver.js'
 import { ScimResolver } from '../scim/graphql/scim.resolver.js';
 import type { ScimConnectionsService } from '../scim/scim-connections.service.js';
 import type { ProvisioningLog } from '../scim/provisioning-log.js';
+import { CsvImportResolver } from '../sync/csv/graphql/csv.resolver.js';
+import type { CsvImportsService } from '../sync/csv/csv-imports.service.js';
 import type { EntraSyncService } from '../sync/entra/entra-sync.service.js';
 import type { SyncRunsService } from '../sync/sync-runs.service.js';
 import type { SyncRunner } from '../sync/engine/runner.js';
@@ -36,9 +38,10 @@ export interface ResolverDeps {
   listSync: ListSyncService;
   scimConnections: ScimConnectionsService;
   provisioningLog: ProvisioningLog;
+  csvImports: CsvImportsService;
 }
 
-const resolvers = [AuthResolver, ApiTokenResolver, ListsResolver, FieldResolverClass, PeopleResolver, AuditResolver, EntraResolver, EntraSyncResolver, SyncResolver, ScimResolver] as const;
+const resolvers = [AuthResolver, ApiTokenResolver, ListsResolver, FieldResolverClass, PeopleResolver, AuditResolver, EntraResolver, EntraSyncResolver, SyncResolver, ScimResolver, CsvImportResolver] as const;
 
 /** Builds the executable schema with resolvers wired to the given services. */
 export async function createSchema(deps: ResolverDeps): Promise<GraphQLSchema> {
@@ -53,6 +56,7 @@ export async function createSchema(deps: ResolverDeps): Promise<GraphQLSchema> {
     [EntraSyncResolver, new EntraSyncResolver(deps.entraSync, deps.syncRuns)],
     [SyncResolver, new SyncResolver(deps.syncRuns, deps.syncRunner, deps.listSync)],
     [ScimResolver, new ScimResolver(deps.scimConnections, deps.provisioningLog)],
+    [CsvImportResolver, new CsvImportResolver(deps.csvImports, deps.syncRuns)],
   ]);
   const schema = await buildSchema({
     resolvers: [...resolvers],

@@ -24,6 +24,9 @@ import { clearedSessionCookie, sessionCookie, tokenFromRequest } from './session
 import { isUuid } from '../shared/ids.js';
 import type { ScimHandler } from '../scim/scim.handler.js';
 import { scimRouter } from '../scim/scim.router.js';
+import { csvRoutes } from './csv-routes.js';
+import type { CsvImportsService } from '../sync/csv/csv-imports.service.js';
+import type { PeopleService } from '../people/people.service.js';
 
 export interface HttpDeps {
   config: Config;
@@ -32,6 +35,8 @@ export interface HttpDeps {
   schema: GraphQLSchema;
   auth: AuthService;
   lists: ListsService;
+  people: PeopleService;
+  csvImports: CsvImportsService;
   bus: EventBus;
   /** The SCIM service provider, mounted at /scim/v2/lists/:listId. */
   scim?: ScimHandler;
@@ -182,6 +187,8 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
     }
   });
 
+  csvRoutes(app, { orm, logger, auth: deps.auth, lists: deps.lists, people: deps.people, csvImports: deps.csvImports, maxBytes: config.csvMaxBytes });
+
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
@@ -203,7 +210,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
 
   if (existsSync(path.join(config.webDist, 'index.html'))) {
     app.use(express.static(config.webDist, { index: false, maxAge: '1h' }));
-    app.get(/^\/(?!graphql|scim|healthz|readyz|photos\/).*/, (_req, res) => {
+    app.get(/^\/(?!graphql|scim|healthz|readyz|photos\/|api\/).*/, (_req, res) => {
       res.setHeader('Cache-Control', 'no-cache');
       res.sendFile(path.join(config.webDist, 'index.html'));
     });

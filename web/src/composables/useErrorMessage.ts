@@ -38,6 +38,11 @@ export function describeError(error: unknown): Problem {
     const field = typeof gql.extensions?.field === 'string' ? gql.extensions.field : undefined;
     return { code, title: TITLES[code] ?? TITLES.INTERNAL_SERVER_ERROR!, message: gql.message, ...(field ? { field } : {}) };
   }
+  // A plain HTTP endpoint's error body ({ code, message }), e.g. the CSV upload.
+  const plain = error as { code?: unknown; message?: unknown } | null;
+  if (!gql && typeof plain?.code === 'string' && typeof plain.message === 'string' && !(error instanceof Error)) {
+    return { code: plain.code, title: TITLES[plain.code] ?? TITLES.INTERNAL_SERVER_ERROR!, message: plain.message };
+  }
   if (apollo?.networkError) {
     return { code: 'NETWORK', title: TITLES.NETWORK!, message: 'Check your connection; the server did not answer. Try again in a moment.' };
   }

@@ -21,6 +21,11 @@ type Documents = {
     "\n  mutation Setup($input: SetupInput!) {\n    setup(input: $input) { expiresAt viewer { ...ViewerParts } }\n  }\n": typeof types.SetupDocument,
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) { expiresAt viewer { ...ViewerParts } }\n  }\n": typeof types.LoginDocument,
     "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
+    "\n  query CsvImport($id: ID!) {\n    csvImport(id: $id) {\n      id listId fileName byteSize encoding delimiter headers sampleRows rowCount uidColumn\n      mapping { column fieldKey transform }\n      columns { name position samples suggestedFieldKey suggestedType suggestedUid }\n    }\n  }\n": typeof types.CsvImportDocument,
+    "\n  query CsvValidation($id: ID!, $first: Int!) {\n    csvImport(id: $id) {\n      id\n      validation(first: $first) { rowCount validRows invalidRows errorCount warningCount problemsUrl problems { row column severity message } }\n    }\n  }\n": typeof types.CsvValidationDocument,
+    "\n  mutation SetCsvImportMapping($input: SetCsvImportMappingInput!) {\n    setCsvImportMapping(input: $input) { id uidColumn mapping { column fieldKey transform } }\n  }\n": typeof types.SetCsvImportMappingDocument,
+    "\n  mutation PreviewCsvImport($input: CsvImportOptionsInput!) {\n    previewCsvImport(input: $input) {\n      run { ...SyncRunParts }\n      possibleDuplicates { uid values personId personUid personValues reason }\n    }\n  }\n": typeof types.PreviewCsvImportDocument,
+    "\n  mutation CommitCsvImport($input: CsvImportOptionsInput!) {\n    commitCsvImport(input: $input) { ...SyncRunParts }\n  }\n": typeof types.CommitCsvImportDocument,
     "\n  fragment IntegrationConnection on EntraConnection {\n    id name tenantId clientId cloud secretExpiresAt lastTestOk lastTestProblem lastTestMessage lastTestedAt createdAt updatedAt\n    lists { id name }\n  }\n": typeof types.IntegrationConnectionFragmentDoc,
     "\n  query IntegrationConnections {\n    entraConnections { ...IntegrationConnection }\n  }\n": typeof types.IntegrationConnectionsDocument,
     "\n  mutation IntegrationCreateConnection($input: CreateEntraConnectionInput!) {\n    createEntraConnection(input: $input) { ...IntegrationConnection }\n  }\n": typeof types.IntegrationCreateConnectionDocument,
@@ -89,6 +94,11 @@ const documents: Documents = {
     "\n  mutation Setup($input: SetupInput!) {\n    setup(input: $input) { expiresAt viewer { ...ViewerParts } }\n  }\n": types.SetupDocument,
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) { expiresAt viewer { ...ViewerParts } }\n  }\n": types.LoginDocument,
     "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
+    "\n  query CsvImport($id: ID!) {\n    csvImport(id: $id) {\n      id listId fileName byteSize encoding delimiter headers sampleRows rowCount uidColumn\n      mapping { column fieldKey transform }\n      columns { name position samples suggestedFieldKey suggestedType suggestedUid }\n    }\n  }\n": types.CsvImportDocument,
+    "\n  query CsvValidation($id: ID!, $first: Int!) {\n    csvImport(id: $id) {\n      id\n      validation(first: $first) { rowCount validRows invalidRows errorCount warningCount problemsUrl problems { row column severity message } }\n    }\n  }\n": types.CsvValidationDocument,
+    "\n  mutation SetCsvImportMapping($input: SetCsvImportMappingInput!) {\n    setCsvImportMapping(input: $input) { id uidColumn mapping { column fieldKey transform } }\n  }\n": types.SetCsvImportMappingDocument,
+    "\n  mutation PreviewCsvImport($input: CsvImportOptionsInput!) {\n    previewCsvImport(input: $input) {\n      run { ...SyncRunParts }\n      possibleDuplicates { uid values personId personUid personValues reason }\n    }\n  }\n": types.PreviewCsvImportDocument,
+    "\n  mutation CommitCsvImport($input: CsvImportOptionsInput!) {\n    commitCsvImport(input: $input) { ...SyncRunParts }\n  }\n": types.CommitCsvImportDocument,
     "\n  fragment IntegrationConnection on EntraConnection {\n    id name tenantId clientId cloud secretExpiresAt lastTestOk lastTestProblem lastTestMessage lastTestedAt createdAt updatedAt\n    lists { id name }\n  }\n": types.IntegrationConnectionFragmentDoc,
     "\n  query IntegrationConnections {\n    entraConnections { ...IntegrationConnection }\n  }\n": types.IntegrationConnectionsDocument,
     "\n  mutation IntegrationCreateConnection($input: CreateEntraConnectionInput!) {\n    createEntraConnection(input: $input) { ...IntegrationConnection }\n  }\n": types.IntegrationCreateConnectionDocument,
@@ -192,6 +202,26 @@ export function graphql(source: "\n  mutation Login($email: String!, $password: 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation Logout {\n    logout\n  }\n"): (typeof documents)["\n  mutation Logout {\n    logout\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CsvImport($id: ID!) {\n    csvImport(id: $id) {\n      id listId fileName byteSize encoding delimiter headers sampleRows rowCount uidColumn\n      mapping { column fieldKey transform }\n      columns { name position samples suggestedFieldKey suggestedType suggestedUid }\n    }\n  }\n"): (typeof documents)["\n  query CsvImport($id: ID!) {\n    csvImport(id: $id) {\n      id listId fileName byteSize encoding delimiter headers sampleRows rowCount uidColumn\n      mapping { column fieldKey transform }\n      columns { name position samples suggestedFieldKey suggestedType suggestedUid }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CsvValidation($id: ID!, $first: Int!) {\n    csvImport(id: $id) {\n      id\n      validation(first: $first) { rowCount validRows invalidRows errorCount warningCount problemsUrl problems { row column severity message } }\n    }\n  }\n"): (typeof documents)["\n  query CsvValidation($id: ID!, $first: Int!) {\n    csvImport(id: $id) {\n      id\n      validation(first: $first) { rowCount validRows invalidRows errorCount warningCount problemsUrl problems { row column severity message } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetCsvImportMapping($input: SetCsvImportMappingInput!) {\n    setCsvImportMapping(input: $input) { id uidColumn mapping { column fieldKey transform } }\n  }\n"): (typeof documents)["\n  mutation SetCsvImportMapping($input: SetCsvImportMappingInput!) {\n    setCsvImportMapping(input: $input) { id uidColumn mapping { column fieldKey transform } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PreviewCsvImport($input: CsvImportOptionsInput!) {\n    previewCsvImport(input: $input) {\n      run { ...SyncRunParts }\n      possibleDuplicates { uid values personId personUid personValues reason }\n    }\n  }\n"): (typeof documents)["\n  mutation PreviewCsvImport($input: CsvImportOptionsInput!) {\n    previewCsvImport(input: $input) {\n      run { ...SyncRunParts }\n      possibleDuplicates { uid values personId personUid personValues reason }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CommitCsvImport($input: CsvImportOptionsInput!) {\n    commitCsvImport(input: $input) { ...SyncRunParts }\n  }\n"): (typeof documents)["\n  mutation CommitCsvImport($input: CsvImportOptionsInput!) {\n    commitCsvImport(input: $input) { ...SyncRunParts }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -95,8 +95,11 @@ export async function peopleCounts(em: EntityManager, listId: string): Promise<{
   return row ?? { active: 0, people: 0 };
 }
 
-/** A source's active people in a list, a slice at a time (keyset on the status/UID index). */
-export async function* activeSourcePeople(em: EntityManager, listId: string, source: string, slice = 10_000): AsyncIterable<CurrentPerson[]> {
+/**
+ * A source's active people in a list, a slice at a time (keyset on the status/UID index); with
+ * `unowned`, also people no source manages (a hand-fed source's full run).
+ */
+export async function* activeSourcePeople(em: EntityManager, listId: string, source: string, slice = 10_000, unowned = false): AsyncIterable<CurrentPerson[]> {
   let after: string | null = null;
   for (;;) {
     const rows: PersonRow[] = await em.execute<PersonRow[]>(
@@ -104,7 +107,7 @@ export async function* activeSourcePeople(em: EntityManager, listId: string, sou
       after === null ? [listId, slice] : [listId, after, slice],
     );
     if (rows.length === 0) return;
-    yield rows.filter((r) => r.source === source).map(toCurrent);
+    yield rows.filter((r) => r.source === source || (unowned && r.source === null)).map(toCurrent);
     if (rows.length < slice) return;
     after = rows[rows.length - 1]!.uid;
   }
@@ -166,18 +169,23 @@ export async function applyPlan(em: EntityManager, ctx: ApplyContext, plan: Plan
           id: u.personId,
           uid: u.uid,
           anchor: u.anchor,
+          reanchor: u.reanchor,
           patch: Object.fromEntries(u.changes.filter((c) => c.after !== null).map((c) => [c.field, c.after])),
           remove: u.changes.filter((c) => c.after === null).map((c) => c.field),
           changes: u.changes,
         })),
       );
-      // Re-anchoring alone (no field changed) writes the person but no audit row or event.
+      // Re-anchoring alone (no field changed) writes the person but no audit row or event. An
+      // update that is not a re-anchoring keeps the person's source (a hand-fed source updating a
+      // directory's person leaves them with the directory).
       const [row] = await tem.execute<Array<{ n: number }>>(
         `WITH d AS (
-           SELECT * FROM jsonb_to_recordset(?::jsonb) AS d(id uuid, uid text, anchor text, patch jsonb, remove text[], changes jsonb)
+           SELECT * FROM jsonb_to_recordset(?::jsonb) AS d(id uuid, uid text, anchor text, reanchor boolean, patch jsonb, remove text[], changes jsonb)
          ), updated AS (
            UPDATE person p
-              SET "values" = (p."values" - d.remove) || d.patch, uid = d.uid, source = ?, source_anchor = d.anchor,
+              SET "values" = (p."values" - d.remove) || d.patch, uid = d.uid,
+                  source = CASE WHEN d.reanchor IS FALSE THEN p.source ELSE ? END,
+                  source_anchor = CASE WHEN d.reanchor IS FALSE THEN p.source_anchor ELSE d.anchor END,
                   version = p.version + 1, updated_at = ?
              FROM d
             WHERE p.id = d.id AND p.list_id = ?

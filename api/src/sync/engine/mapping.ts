@@ -14,7 +14,8 @@ export interface FieldMappingRule {
   transform: Transform;
 }
 
-function transform(value: unknown, t: Transform): unknown {
+/** Applies a mapping transform to a source value (non-strings pass through). */
+export function transform(value: unknown, t: Transform): unknown {
   if (typeof value !== 'string') return value;
   switch (t) {
     case 'DIRECT':
@@ -52,6 +53,7 @@ export function mapRecord(
   rules: readonly FieldMappingRule[],
   fields: ReadonlyMap<string, ListField>,
 ): { person: DesiredPerson } | { problem: PlanProblem } {
+  if (record.problem) return { problem: { anchor: record.anchor, reason: record.problem } };
   const values: PersonValues = {};
   for (const rule of rules) {
     if (record.partial && !present(record.attributes, rule.sourceAttribute)) continue;

@@ -52,6 +52,11 @@ export class Planner {
 
   constructor(private readonly opts: Omit<PlanOptions, 'mode' | 'removedAnchors' | 'skippedAnchors'>) {}
 
+  /** Whether the person is this source's to deactivate: its own, and for a hand-fed source also people no source manages. */
+  owns(p: CurrentPerson): boolean {
+    return p.source === this.opts.source || (this.opts.handFed === true && p.source === null);
+  }
+
   /** Whether a record of this run has claimed the person. */
   isMatched(p: CurrentPerson): boolean {
     if (this.matchedOther.has(p.id)) return true;
@@ -111,8 +116,10 @@ export class Planner {
           else if (opts.createInactive) into.creates.push({ anchor: d.anchor, uid, values: pick(d.values, opts.ownedKeys), status: 'INACTIVE' });
           continue;
         }
-        const reanchor = person.source !== opts.source || person.sourceAnchor !== d.anchor;
-        if (reanchor) this.matchedOther.add(person.id);
+        const other = person.source !== opts.source || person.sourceAnchor !== d.anchor;
+        if (other) this.matchedOther.add(person.id);
+        // A hand-fed source leaves people another source manages with that source.
+        const reanchor = other && !(opts.handFed && person.source !== null && person.source !== opts.source);
         if (person.status === 'ACTIVE') this.matchedActive += 1;
         // The UID may now belong to someone else in the list (matched by anchor, UID moved).
         const holder = byUid.get(uid);
@@ -151,9 +158,12 @@ export class Planner {
     const gone = removed === null ? null : new Set(removed);
     const keep = new Set(skipped);
     const out: PlannedStatusChange[] = [];
+    const handFed = this.opts.handFed ?? false;
     for (const p of people) {
-      if (p.status !== 'ACTIVE' || p.source !== this.opts.source || this.isMatched(p)) continue;
+      if (p.status !== 'ACTIVE' || !this.owns(p) || this.isMatched(p)) continue;
       if (p.sourceAnchor !== null && (keep.has(p.sourceAnchor) || this.problemAnchors.has(p.sourceAnchor))) continue;
+      // A hand-fed source's anchor is the UID: a person added by hand whose row was a problem stays.
+      if (handFed && (keep.has(p.uid) || this.problemAnchors.has(p.uid))) continue;
       if (gone === null || (p.sourceAnchor !== null && gone.has(p.sourceAnchor))) out.push({ personId: p.id, uid: p.uid, reason: 'removed_from_scope' });
     }
     return out;

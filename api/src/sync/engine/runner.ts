@@ -31,6 +31,10 @@ export interface Source {
    * where to continue from and do follow-up work (photos), returning counts to add.
    */
   committed?(): Promise<Partial<RunCounts> | void>;
+  /** The mapping to use instead of the list's stored one for this source (a CSV import's, already checked). */
+  mapping?: readonly FieldMappingRule[];
+  /** A hand-fed source (CSV): see `PlanOptions.handFed`. */
+  handFed?: boolean;
 }
 
 export type RunMode = 'FULL' | 'DELTA' | 'DRY_RUN';
@@ -195,14 +199,14 @@ export class SyncRunner {
     const list = await em.findOneOrFail(MasterListSchema, { id: req.listId, organizationId: req.organizationId });
     const fields = await em.find(ListFieldSchema, { listId: list.id });
     const byKey = new Map<string, ListField>(fields.map((f) => [f.key, f]));
-    const rules = await this.rules(em, list.id, req.source.name);
+    const rules = req.source.mapping ? [...req.source.mapping] : await this.rules(em, list.id, req.source.name);
     if (rules.length === 0) throw new Error(`the list has no field mappings for ${req.source.name}; configure the mapping first`);
     const uidField = fields.find((f) => f.id === list.uidFieldId)!;
     const emailKey = rules.map((r) => byKey.get(r.fieldKey)).find((f) => f?.type === 'EMAIL')?.key ?? null;
     const ctx: ApplyContext = { organizationId: req.organizationId, listId: list.id, source: req.source.name, actor: req.actor };
     const limit = req.threshold ?? { percent: list.deactivationLimitPercent ?? DEFAULT_THRESHOLD.percent, absolute: list.deactivationLimitCount ?? DEFAULT_THRESHOLD.absolute };
     const start = await peopleCounts(em, list.id);
-    const planner = new Planner({ source: req.source.name, uidKey: uidField.key, emailKey, ownedKeys: rules.map((r) => r.fieldKey), createInactive: req.createInactive ?? false });
+    const planner = new Planner({ source: req.source.name, uidKey: uidField.key, emailKey, ownedKeys: rules.map((r) => r.fieldKey), createInactive: req.createInactive ?? false, handFed: req.source.handFed ?? false });
     const lookup = new CandidateLookup(em, list.id, req.source.name, uidField.key, emailKey, start.people > 0);
 
     // What is planned and not yet written; what was handed to the writer already.
@@ -305,7 +309,7 @@ export class SyncRunner {
     const note = req.source.note?.() ?? null;
     const skipped = problems.map((x) => x.anchor);
     if (full) {
-      for await (const people of activeSourcePeople(em, list.id, req.source.name)) pending.deactivations.push(...planner.removals(people, null, skipped));
+      for await (const people of activeSourcePeople(em, list.id, req.source.name, undefined, req.source.handFed)) pending.deactivations.push(...planner.removals(people, null, skipped));
     } else {
       const removed = req.source.removedAnchors?.() ?? [];
       pending.deactivations.push(...planner.removals(await peopleByAnchor(em, list.id, req.source.name, removed), removed, skipped));

@@ -16,6 +16,11 @@ export interface SourceRecord {
    * absent keep their stored values instead of being cleared.
    */
   partial?: boolean;
+  /**
+   * Set when the source itself found the record unusable (a CSV row with the wrong number of
+   * values, a missing required value): reported as a problem, and its person is kept.
+   */
+  problem?: string;
 }
 
 /** A source record after the list's mapping: normalised values of the fields the source owns. */
@@ -59,6 +64,12 @@ export interface PlanOptions {
   skippedAnchors?: readonly string[];
   /** Create people for disabled accounts too (as INACTIVE); by default they are not created. */
   createInactive?: boolean;
+  /**
+   * A hand-fed source (CSV): people no source manages (added by hand) are its own too, so a full
+   * run deactivates those missing; people another source manages (a directory) are matched and
+   * their fields updated, but stay with that source (never re-anchored, never deactivated).
+   */
+  handFed?: boolean;
 }
 
 export interface PlannedCreate {

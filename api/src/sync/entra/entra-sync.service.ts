@@ -9,9 +9,9 @@ import type { Viewer } from '../../auth/viewer.js';
 import { requireRole } from '../../auth/viewer.js';
 import type { AuditService } from '../../audit/audit.service.js';
 import type { ListsService } from '../../lists/lists.service.js';
-import { checkFieldInput, providerLabel } from '../../lists/lists.service.js';
-import { FIELD_TYPES, type FieldType } from '../../lists/list.entities.js';
-import { TRANSFORMS, type Transform } from '../engine/mapping.js';
+import { providerLabel } from '../../lists/lists.service.js';
+import type { FieldType } from '../../lists/list.entities.js';
+import type { Transform } from '../engine/mapping.js';
 import type { RunMode, SyncRunner } from '../engine/runner.js';
 import type { RetryJob, SyncQueue } from '../sync-queue.js';
 import type { EntraConnectionsService } from './entra-connections.service.js';
@@ -19,7 +19,8 @@ import { EntraConnectionSchema, type EntraConnection } from './entra-connection.
 import { CredentialShelf, EntraError, GraphReader, type EntraEndpointOverrides, type EntraProblem } from './graph-reader.js';
 import { ADVANCED, EntraSource, PHOTO_ATTRIBUTE, selectFor, type EntraScope, type EntraScopeKind } from './entra-source.js';
 import { syncPhotos } from './photos.js';
-import { USER_FIELDS, customField, extensionField, isValidAttribute, keyFor, sampleText, suggest, type SourceField, type SourceFieldCategory } from './catalogue.js';
+import { checkMappings, type MappingInput } from '../mapping-input.js';
+import { USER_FIELDS, customField, extensionField, isValidAttribute, sampleText, suggest, type SourceField, type SourceFieldCategory } from './catalogue.js';
 
 export interface ConnectionTestResult {
   ok: boolean;
@@ -47,14 +48,7 @@ export interface SourceFieldView {
   mappedFieldKey: string | null;
 }
 
-export interface MappingInput {
-  sourceAttribute: string;
-  /** An existing field's key, or the key of the field to create. */
-  fieldKey?: string | null;
-  transform?: Transform | null;
-  /** Creates the target field first (label and type; the key comes from fieldKey or the attribute). */
-  createField?: { label: string; type: FieldType } | null;
-}
+export type { MappingInput };
 
 export interface ConfigureInput {
   listId: string;
@@ -256,42 +250,11 @@ export class EntraSyncService {
     // Everything is checked before anything is written; then the new fields, the UID change and
     // the mappings are written in one transaction, so a refusal leaves the list as it was.
     const existing = new Map((await this.deps.lists.fields(em, list.id)).map((f) => [f.key, f]));
-    const toCreate = new Map<string, { label: string; type: FieldType }>();
-    const seenAttributes = new Set<string>();
-    const plan: Array<{ attribute: string; key: string; transform: Transform }> = [];
-    for (const [i, m] of input.mappings.entries()) {
-      const attribute = m.sourceAttribute?.trim() ?? '';
-      if (!isValidAttribute(attribute)) throw errors.badInput(`Mapping ${i + 1}: "${m.sourceAttribute}" is not a user attribute name (like department or onPremisesExtensionAttributes.extensionAttribute1).`, `mappings.${i}.sourceAttribute`);
-      if (seenAttributes.has(attribute)) throw errors.badInput(`"${attribute}" is mapped twice; map each source field once.`, `mappings.${i}.sourceAttribute`);
-      seenAttributes.add(attribute);
-      const transform = m.transform ?? 'DIRECT';
-      if (!TRANSFORMS.includes(transform)) throw errors.badInput(`Unknown transform "${transform}".`, `mappings.${i}.transform`);
-      let key = m.fieldKey?.trim() || null;
-      if (m.createField) {
-        if (!FIELD_TYPES.includes(m.createField.type)) throw errors.badInput(`Unknown field type "${m.createField.type}".`, `mappings.${i}.createField.type`);
-        const taken = (k: string) => existing.has(k) || toCreate.has(k);
-        if (key && taken(key)) {
-          throw errors.badInput(`Mapping ${i + 1}: the list already has a field "${key}"; map onto it instead of creating it, or choose another key.`, `mappings.${i}.fieldKey`);
-        }
-        if (!key) {
-          // A derived key steps aside for an existing field: department, department_2, ...
-          const base = keyFor(attribute, m.createField.label);
-          key = base;
-          for (let n = 2; taken(key); n++) key = `${base.slice(0, 60)}_${n}`;
-        }
-        try {
-          const checked = checkFieldInput({ key, label: m.createField.label, type: m.createField.type });
-          toCreate.set(checked.key, { label: checked.label, type: checked.type });
-          key = checked.key;
-        } catch (err) {
-          if (err instanceof AppError && err.code === 'BAD_USER_INPUT') throw errors.badInput(`Mapping ${i + 1}: ${err.message}`, `mappings.${i}.createField.${String(err.details.field ?? 'label')}`);
-          throw err;
-        }
-      }
-      if (!key || (!existing.has(key) && !toCreate.has(key))) throw errors.badInput(`Mapping ${i + 1}: the list has no field "${key ?? ''}"; choose a field or create one.`, `mappings.${i}.fieldKey`);
-      if (plan.some((p) => p.key === key)) throw errors.badInput(`Two source fields map onto "${key}"; a field has one source.`, `mappings.${i}.fieldKey`);
-      plan.push({ attribute, key, transform });
-    }
+    const { plan, toCreate } = checkMappings(input.mappings, existing, (raw, i) => {
+      const attribute = raw.trim();
+      if (!isValidAttribute(attribute)) throw errors.badInput(`Mapping ${i + 1}: "${raw}" is not a user attribute name (like department or onPremisesExtensionAttributes.extensionAttribute1).`, `mappings.${i}.sourceAttribute`);
+      return attribute;
+    });
     if (!plan.some((p) => p.key === input.uidFieldKey)) throw errors.badInput('Choose the UID among the mapped fields: it identifies each person and must come from Entra ID.', 'uidFieldKey');
 
     const now = this.deps.clock.now();

@@ -19,6 +19,12 @@ export const STATUS: Record<string, { label: string; pill: string }> = {
 };
 
 export const MODE: Record<string, string> = { DELTA: 'Delta', FULL: 'Full', DRY_RUN: 'Dry run' };
+
+/** What a run is called: "Full sync", "Delta sync", or for a file "CSV import" (its mode says nothing then). */
+export function runKind(run: Pick<Run, 'mode' | 'source'>): string {
+  if (run.mode === 'DRY_RUN') return 'Dry run';
+  return run.source === 'csv' ? 'CSV import' : `${MODE[run.mode]} sync`;
+}
 export const TRIGGER: Record<string, string> = { MANUAL: 'Manual', SCHEDULE: 'Schedule', RETRY: 'Retry' };
 
 /** What started a run: "Manual", "Schedule", or which automatic retry ("Retry 2"). */
