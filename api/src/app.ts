@@ -22,6 +22,8 @@ import { SyncRunner } from './sync/engine/runner.js';
 import { ListSyncService } from './sync/list-sync.service.js';
 import { EntraSyncService } from './sync/entra/entra-sync.service.js';
 import { SyncQueue } from './sync/sync-queue.js';
+import { SessionsService } from './sessions/sessions.service.js';
+import { ChangesetsService } from './changesets/changesets.service.js';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 
 /** Side effects a caller (a test) may replace. */
@@ -116,7 +118,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     scheduler.unref();
     cleanups.push(async () => clearInterval(scheduler));
 
-    const schema = await createSchema({ auth, throttle: new LoginThrottle(clock, config.loginFreeAttempts), lists, people, audit, entraConnections, entraSync, syncRuns: new SyncRunsService(), syncRunner, listSync: new ListSyncService({ lists, audit }) });
+    const sessions = new SessionsService({ clock, ids, audit, lists });
+    const changesets = new ChangesetsService({ clock, ids, audit, events: bus, lists, sessions });
+    const schema = await createSchema({ auth, throttle: new LoginThrottle(clock, config.loginFreeAttempts), lists, people, audit, entraConnections, entraSync, syncRuns: new SyncRunsService(), syncRunner, listSync: new ListSyncService({ lists, audit }), sessions, changesets });
     const http = await createHttpServer({ config, logger, orm, schema, auth, lists, bus });
     await new Promise<void>((resolve, reject) => {
       http.server.once('error', reject);

@@ -15,6 +15,7 @@ import { Migration20261123050000PersonPhotos } from './migrations/Migration20261
 import { Migration20261123070000SearchIndexPendingList } from './migrations/Migration20261123070000SearchIndexPendingList.js';
 import { Migration20261123080000EntraTestProblem } from './migrations/Migration20261123080000EntraTestProblem.js';
 import { Migration20261123060000SyncRunAttempt } from './migrations/Migration20261123060000SyncRunAttempt.js';
+import { Migration20261203300000SessionsChangesets } from './migrations/Migration20261203300000SessionsChangesets.js';
 import type { Logger } from '../shared/logger.js';
 
 /** Every entity, listed explicitly: no folder discovery, so builds and tests see the same set. */
@@ -42,6 +43,7 @@ export const migrationsList = [
   { name: 'Migration20261123060000SyncRunAttempt', class: Migration20261123060000SyncRunAttempt },
   { name: 'Migration20261123070000SearchIndexPendingList', class: Migration20261123070000SearchIndexPendingList },
   { name: 'Migration20261123080000EntraTestProblem', class: Migration20261123080000EntraTestProblem },
+  { name: 'Migration20261203300000SessionsChangesets', class: Migration20261203300000SessionsChangesets },
 ];
 
 /** MikroORM options for a database URL. */

@@ -18,8 +18,16 @@ export interface SyncRunEvent {
   runId: string;
 }
 
+/** A changeset was created, reviewed, applied or rolled back. */
+export interface ChangesetEvent {
+  type: 'changeset.updated';
+  organizationId: string;
+  listId: string;
+  changesetId: string;
+}
+
 /** A domain event. Kept small: PostgreSQL NOTIFY payloads are limited to 8000 bytes. */
-export type DomainEvent = PersonEvent | SyncRunEvent;
+export type DomainEvent = PersonEvent | SyncRunEvent | ChangesetEvent;
 
 type Handler = (event: DomainEvent) => void;
 

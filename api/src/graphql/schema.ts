@@ -8,6 +8,10 @@ import { AuditResolver } from '../audit/graphql/audit.resolver.js';
 import { EntraResolver } from '../sync/entra/graphql/entra.resolver.js';
 import { SyncResolver } from '../sync/graphql/sync.resolver.js';
 import { EntraSyncResolver } from '../sync/entra/graphql/entra-sync.resolver.js';
+import { SessionPersonResolver, SessionsResolver } from '../sessions/graphql/sessions.resolver.js';
+import { ChangesetsResolver } from '../changesets/graphql/changesets.resolver.js';
+import type { SessionsService } from '../sessions/sessions.service.js';
+import type { ChangesetsService } from '../changesets/changesets.service.js';
 import type { EntraSyncService } from '../sync/entra/entra-sync.service.js';
 import type { SyncRunsService } from '../sync/sync-runs.service.js';
 import type { SyncRunner } from '../sync/engine/runner.js';
@@ -31,9 +35,11 @@ export interface ResolverDeps {
   syncRuns: SyncRunsService;
   syncRunner: SyncRunner;
   listSync: ListSyncService;
+  sessions: SessionsService;
+  changesets: ChangesetsService;
 }
 
-const resolvers = [AuthResolver, ApiTokenResolver, ListsResolver, FieldResolverClass, PeopleResolver, AuditResolver, EntraResolver, EntraSyncResolver, SyncResolver] as const;
+const resolvers = [AuthResolver, ApiTokenResolver, ListsResolver, FieldResolverClass, PeopleResolver, AuditResolver, EntraResolver, EntraSyncResolver, SyncResolver, SessionsResolver, SessionPersonResolver, ChangesetsResolver] as const;
 
 /** Builds the executable schema with resolvers wired to the given services. */
 export async function createSchema(deps: ResolverDeps): Promise<GraphQLSchema> {
@@ -47,6 +53,9 @@ export async function createSchema(deps: ResolverDeps): Promise<GraphQLSchema> {
     [EntraResolver, new EntraResolver(deps.entraConnections)],
     [EntraSyncResolver, new EntraSyncResolver(deps.entraSync, deps.syncRuns)],
     [SyncResolver, new SyncResolver(deps.syncRuns, deps.syncRunner, deps.listSync)],
+    [SessionsResolver, new SessionsResolver(deps.sessions)],
+    [SessionPersonResolver, new SessionPersonResolver(deps.sessions)],
+    [ChangesetsResolver, new ChangesetsResolver(deps.changesets)],
   ]);
   const schema = await buildSchema({
     resolvers: [...resolvers],

@@ -11,6 +11,11 @@ export interface ApplyContext {
   listId: string;
   source: string;
   actor: Actor;
+  /**
+   * Updates write values (and the UID) only, keeping each person's source and anchor: for writers
+   * that are not a source, such as a reviewed changeset saved from a session.
+   */
+  keepSource?: boolean;
 }
 
 export interface ApplyResult {
@@ -167,7 +172,8 @@ export async function applyPlan(em: EntityManager, ctx: ApplyContext, plan: Plan
            SELECT * FROM jsonb_to_recordset(?::jsonb) AS d(id uuid, uid text, anchor text, patch jsonb, remove text[], changes jsonb)
          ), updated AS (
            UPDATE person p
-              SET "values" = (p."values" - d.remove) || d.patch, uid = d.uid, source = ?, source_anchor = d.anchor,
+              SET "values" = (p."values" - d.remove) || d.patch, uid = d.uid,
+                  source = CASE WHEN ?::boolean THEN p.source ELSE ? END, source_anchor = CASE WHEN ?::boolean THEN p.source_anchor ELSE d.anchor END,
                   version = p.version + 1, updated_at = ?
              FROM d
             WHERE p.id = d.id AND p.list_id = ?
@@ -179,7 +185,7 @@ export async function applyPlan(em: EntityManager, ctx: ApplyContext, plan: Plan
            SELECT gen_random_uuid(), ?, ?, c.id, 'person', c.id, 'person.updated', ?, ?, ?, c.changes, ? FROM changed c
          )
          SELECT count(${NOTIFY('c.id', 'person.updated')})::int AS n FROM changed c`,
-        [rows, ctx.source, now, ctx.listId, ctx.organizationId, ctx.listId, ...actor, now, CHANNEL, ctx.organizationId, ctx.listId],
+        [rows, ctx.keepSource === true, ctx.source, ctx.keepSource === true, now, ctx.listId, ctx.organizationId, ctx.listId, ...actor, now, CHANNEL, ctx.organizationId, ctx.listId],
       );
       result.updated += row?.n ?? 0;
     });
