@@ -238,6 +238,19 @@ describe('sessions and reviewed changesets (three-way) through GraphQL', () => {
     expect(again.errors?.[0]?.message).toContain('rolled back');
   });
 
+  it('applies once when two reviewers apply at the same moment', async () => {
+    const session = await a.createSession({ listId, name: 'Race', search: 'S4' });
+    await a.edit(session.id, ids.S4!, { email: 'race4@school.test' });
+    const cs = await a.save(session.id);
+    await a.approveClean(cs.id);
+    const rae = api((await addMember(server, owner, { email: 'racer@acme.test', role: 'ADMIN' })).client);
+    const results = await Promise.all([a.apply(cs.id), rae.apply(cs.id)]);
+    expect(results.filter((r) => r.data?.applyChangeset.written === 1)).toHaveLength(1);
+    expect(results.filter((r) => r.errors?.[0]?.extensions?.code === 'CONFLICT')).toHaveLength(1);
+    const { person } = await owner.ok<{ person: { auditTrail: Array<{ changes: Array<{ after: unknown }> }> } }>(`query($id: ID!) { person(id: $id) { auditTrail(first: 5) { changes { after } } } }`, { id: ids.S4 });
+    expect(person.auditTrail.filter((e) => e.changes.some((c) => c.after === 'race4@school.test'))).toHaveLength(1);
+  });
+
   it('keeps a history per list: who saved, applied and rolled back, newest first; a re-save supersedes', async () => {
     const session = await a.createSession({ listId, name: 'Twice', search: 'S3' });
     await a.edit(session.id, ids.S3!, { email: 'twice3@school.test' });
@@ -252,11 +265,12 @@ describe('sessions and reviewed changesets (three-way) through GraphQL', () => {
     expect(changesets.map((c) => [c.sessionName, c.status])).toEqual([
       ['Twice', 'REVIEW'],
       ['Twice', 'SUPERSEDED'],
+      ['Race', 'APPLIED'],
       ['Rollback', 'ROLLED_BACK'],
       ['Stale', 'APPLIED'],
       ['ID cards', 'APPLIED'],
     ]);
-    expect(changesets[2]).toMatchObject({ createdBy: 'ada@acme.test', appliedBy: 'ada@acme.test', rolledBackBy: 'ada@acme.test' });
+    expect(changesets[3]).toMatchObject({ createdBy: 'ada@acme.test', appliedBy: 'ada@acme.test', rolledBackBy: 'ada@acme.test' });
     // A session without edits has nothing to save.
     const empty = await a.createSession({ listId, name: 'Empty' });
     expect(await owner.errorCode(`mutation($s: ID!) { saveSessionToList(sessionId: $s) { id } }`, { s: empty.id })).toBe('BAD_USER_INPUT');
