@@ -422,4 +422,34 @@ describe('changesets on a list synced from Entra ID: locked fields are blocked, 
     expect((await syncAndWait(owner, listId, 'FULL')).status).toBe('SUCCEEDED');
     expect((await a.person(p!.personId)).photo).toBe(photo.url);
   });
+
+  it('holds sync runs for review when the list reviews directory changes, except the kinds it auto-approves', async () => {
+    const users = sim.directory.seedUsers(3, (i, u) => {
+      u.employeeId = `R${i}`;
+    });
+    const group = sim.directory.addGroup('Reviewed', users);
+    const reviewed = await createStaffList(owner, 'Reviewed staff');
+    const connectionId = await createConnection(owner, sim, 'Reviewed connection');
+    // The deactivation limit out of the way: the hold comes from the review setting alone.
+    await configure(owner, { listId: reviewed, connectionId, scope: { kind: 'GROUP', groupId: group }, deactivationLimitPercent: 100 });
+    const { setSyncReviewPolicy } = await owner.ok<{ setSyncReviewPolicy: { reviewSyncChanges: boolean; autoApprove: string[] } }>(
+      `mutation($l: ID!) { setSyncReviewPolicy(listId: $l, reviewSyncChanges: true, autoApprove: [UPDATES, CREATES]) { reviewSyncChanges autoApprove } }`,
+      { l: reviewed },
+    );
+    expect(setSyncReviewPolicy).toEqual({ reviewSyncChanges: true, autoApprove: ['CREATES', 'UPDATES'] });
+
+    // Creates and updates are auto-approved: applied without review.
+    expect((await syncAndWait(owner, reviewed, 'FULL')).counts.created).toBe(3);
+    sim.directory.updateUser(users[0]!, { department: 'Finance' });
+    expect((await syncAndWait(owner, reviewed, 'FULL')).status).toBe('SUCCEEDED');
+    // A deactivation is not: the run is held with its plan, nothing written, until approved.
+    sim.directory.removeMember(group, users[1]!);
+    const held = await syncAndWait(owner, reviewed, 'FULL');
+    expect(held).toMatchObject({ status: 'HALTED', reason: 'this list reviews directory changes before applying: 1 deactivation await approval' });
+    const active = async () => (await owner.ok<{ people: { totalCount: number } }>(`query($l: ID!) { people(listId: $l) { totalCount } }`, { l: reviewed })).people.totalCount;
+    expect(await active()).toBe(3);
+    expect((await owner.ok<{ approveSyncRun: { status: string } }>(`mutation($id: ID!) { approveSyncRun(id: $id) { status } }`, { id: held.id })).approveSyncRun.status).toBe('SUCCEEDED');
+    expect(await active()).toBe(2);
+    expect(await owner.errorCode(`mutation($l: ID!) { setSyncReviewPolicy(listId: $l, reviewSyncChanges: true, autoApprove: [SOMETIMES]) { id } }`, { l: reviewed })).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
 });

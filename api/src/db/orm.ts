@@ -16,6 +16,7 @@ import { Migration20261123070000SearchIndexPendingList } from './migrations/Migr
 import { Migration20261123080000EntraTestProblem } from './migrations/Migration20261123080000EntraTestProblem.js';
 import { Migration20261123060000SyncRunAttempt } from './migrations/Migration20261123060000SyncRunAttempt.js';
 import { Migration20261203300000SessionsChangesets } from './migrations/Migration20261203300000SessionsChangesets.js';
+import { Migration20261203301000SyncReviewPolicy } from './migrations/Migration20261203301000SyncReviewPolicy.js';
 import type { Logger } from '../shared/logger.js';
 
 /** Every entity, listed explicitly: no folder discovery, so builds and tests see the same set. */
@@ -44,6 +45,7 @@ export const migrationsList = [
   { name: 'Migration20261123070000SearchIndexPendingList', class: Migration20261123070000SearchIndexPendingList },
   { name: 'Migration20261123080000EntraTestProblem', class: Migration20261123080000EntraTestProblem },
   { name: 'Migration20261203300000SessionsChangesets', class: Migration20261203300000SessionsChangesets },
+  { name: 'Migration20261203301000SyncReviewPolicy', class: Migration20261203301000SyncReviewPolicy },
 ];
 
 /** MikroORM options for a database URL. */

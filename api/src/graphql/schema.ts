@@ -10,6 +10,7 @@ import { SyncResolver } from '../sync/graphql/sync.resolver.js';
 import { EntraSyncResolver } from '../sync/entra/graphql/entra-sync.resolver.js';
 import { SessionPersonResolver, SessionsResolver } from '../sessions/graphql/sessions.resolver.js';
 import { ChangesetsResolver } from '../changesets/graphql/changesets.resolver.js';
+import { SyncReviewResolver } from '../sync/graphql/sync-review.resolver.js';
 import type { SessionsService } from '../sessions/sessions.service.js';
 import type { ChangesetsService } from '../changesets/changesets.service.js';
 import type { EntraSyncService } from '../sync/entra/entra-sync.service.js';
@@ -39,7 +40,7 @@ export interface ResolverDeps {
   changesets: ChangesetsService;
 }
 
-const resolvers = [AuthResolver, ApiTokenResolver, ListsResolver, FieldResolverClass, PeopleResolver, AuditResolver, EntraResolver, EntraSyncResolver, SyncResolver, SessionsResolver, SessionPersonResolver, ChangesetsResolver] as const;
+const resolvers = [AuthResolver, ApiTokenResolver, ListsResolver, FieldResolverClass, PeopleResolver, AuditResolver, EntraResolver, EntraSyncResolver, SyncResolver, SessionsResolver, SessionPersonResolver, ChangesetsResolver, SyncReviewResolver] as const;
 
 /** Builds the executable schema with resolvers wired to the given services. */
 export async function createSchema(deps: ResolverDeps): Promise<GraphQLSchema> {
@@ -56,6 +57,7 @@ export async function createSchema(deps: ResolverDeps): Promise<GraphQLSchema> {
     [SessionsResolver, new SessionsResolver(deps.sessions)],
     [SessionPersonResolver, new SessionPersonResolver(deps.sessions)],
     [ChangesetsResolver, new ChangesetsResolver(deps.changesets)],
+    [SyncReviewResolver, new SyncReviewResolver(deps.listSync)],
   ]);
   const schema = await buildSchema({
     resolvers: [...resolvers],
