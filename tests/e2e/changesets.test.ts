@@ -131,6 +131,14 @@ describe('sessions and reviewed changesets (three-way) through GraphQL', () => {
     const copy = await a.sessionPeople(session.id);
     expect(copy.map((p) => p.uid)).toEqual(['S1', 'S2', 'S3', 'S4', 'S5']);
     expect(copy[0]!.base).toEqual(copy[0]!.values);
+    // Pages by UID, and search in UIDs and values (not field keys).
+    const PAGE = `query($s: ID!, $after: String, $q: String) { session(id: $s) { people(first: 2, after: $after, search: $q) { hasNextPage people { uid } } } }`;
+    type Page = { session: { people: { hasNextPage: boolean; people: Array<{ uid: string }> } } };
+    const p1 = (await owner.ok<Page>(PAGE, { s: session.id })).session.people;
+    expect(p1).toEqual({ hasNextPage: true, people: [{ uid: 'S1' }, { uid: 'S2' }] });
+    expect((await owner.ok<Page>(PAGE, { s: session.id, after: 'S4' })).session.people).toEqual({ hasNextPage: false, people: [{ uid: 'S5' }] });
+    expect((await owner.ok<Page>(PAGE, { s: session.id, q: 's3@SCHOOL' })).session.people.people).toEqual([{ uid: 'S3' }]);
+    expect((await owner.ok<Page>(PAGE, { s: session.id, q: 'email' })).session.people.people).toEqual([]);
     await a.edit(session.id, ids.S1!, { email: 'new1@school.test' });
     expect((await a.sessionPeople(session.id))[0]!.values.email).toBe('new1@school.test');
     expect((await a.person(ids.S1!)).email).toBe('s1@school.test');

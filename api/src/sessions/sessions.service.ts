@@ -180,8 +180,10 @@ export class SessionsService {
     }
     const q = search?.trim().toLowerCase();
     if (q) {
-      where += ` AND (lower(uid) LIKE ? OR lower("values"::text) LIKE ?)`;
-      params.push(`%${q}%`, `%${q}%`);
+      // Values only (not the keys), as the people listing searches them.
+      where += ` AND (lower(uid) LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM jsonb_each_text("values") v WHERE lower(v.value) LIKE ? ESCAPE '\\'))`;
+      const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      params.push(like, like);
     }
     const rows = await em.execute(`SELECT * FROM session_person WHERE session_id = ?${where} ORDER BY uid, person_id LIMIT ?`, [...params, limit + 1]);
     return { people: rows.slice(0, limit).map(toSessionPerson), hasNextPage: rows.length > limit };
