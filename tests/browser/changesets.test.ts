@@ -4,12 +4,15 @@ import { addMember, setupOwner, startServer, type TestServer } from '../support/
 import { browserAvailable, launchBrowser, screenshot } from '../support/browser.js';
 import type { GraphQLTestClient } from '../support/graphql.js';
 import { addPeople, createList, signIn } from './helpers.js';
+import { startGraphSimulator } from '../support/graph-sim/index.js';
+import { configure, createConnection, createStaffList, syncAndWait } from '../support/entra.js';
 
 /** A 1×1 PNG. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 
 // Sessions and the changeset review screen, with two administrators reviewing the same changeset.
 describe.runIf(browserAvailable())('sessions and changeset review in Chromium', () => {
+  let sim: Awaited<ReturnType<typeof startGraphSimulator>>;
   let server: TestServer;
   let owner: GraphQLTestClient;
   let browser: Browser;
@@ -22,7 +25,8 @@ describe.runIf(browserAvailable())('sessions and changeset review in Chromium', 
   const values = async (id: string) => (await owner.ok<{ person: { values: Record<string, unknown> } }>(`query($id: ID!) { person(id: $id) { values } }`, { id })).person.values;
 
   beforeAll(async () => {
-    server = await startServer();
+    sim = await startGraphSimulator();
+    server = await startServer(sim.env);
     owner = await setupOwner(server);
     await addMember(server, owner, { email: 'rae@acme.test', role: 'ADMIN', password: 'rae password here' });
     listId = await createList(owner, 'Students', [
@@ -44,6 +48,7 @@ describe.runIf(browserAvailable())('sessions and changeset review in Chromium', 
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
+    await sim?.sim.stop();
   });
 
   it('creates a session, edits a person and approves an uploaded photo without touching the list', async () => {
@@ -126,5 +131,31 @@ describe.runIf(browserAvailable())('sessions and changeset review in Chromium', 
     const row = ada.locator('[data-testid^="changeset-row-"]').first();
     await expect.poll(() => row.innerText()).toMatch(/Photo day[\s\S]*Rolled back[\s\S]*ada@acme\.test/);
     await screenshot(ada, 'sessions-tab-history');
+  });
+
+  it('sets "review directory changes before applying" on the Sync tab; a run with a deactivation then waits in the runs panel', async () => {
+    const users = sim.directory.seedUsers(3, (i, u) => {
+      u.employeeId = `E${i}`;
+    });
+    const staff = await createStaffList(owner, 'Staff');
+    await configure(owner, { listId: staff, connectionId: await createConnection(owner, sim), deactivationLimitPercent: 100 });
+    expect((await syncAndWait(owner, staff, 'FULL')).counts.created).toBe(3);
+    await ada.goto(`${server.url}/lists/${staff}/sync`);
+    const policy = ada.getByTestId('sync-review-policy');
+    await policy.waitFor();
+    expect(await ada.getByTestId('auto-approve-CREATES').isDisabled()).toBe(true);
+    await ada.getByTestId('review-sync-changes').check();
+    await ada.getByTestId('auto-approve-CREATES').check();
+    await ada.getByTestId('auto-approve-UPDATES').check();
+    await ada.getByTestId('save-review-policy').click();
+    await expect.poll(async () => (await owner.ok<{ masterList: { reviewSyncChanges: boolean; autoApprove: string[] } }>(`query($id: ID!) { masterList(id: $id) { reviewSyncChanges autoApprove } }`, { id: staff })).masterList).toEqual({ reviewSyncChanges: true, autoApprove: ['CREATES', 'UPDATES'] });
+    await screenshot(ada, 'sync-review-policy');
+
+    sim.directory.deleteUser(users[2]!, 'deleted');
+    const held = await syncAndWait(owner, staff, 'FULL');
+    expect(held).toMatchObject({ status: 'HALTED', reason: 'this list reviews directory changes before applying: 1 deactivation awaits approval' });
+    await ada.reload();
+    await expect.poll(() => ada.getByTestId('sync-runs').innerText()).toContain('reviews directory changes before applying');
+    await screenshot(ada, 'sync-review-held-run');
   });
 });

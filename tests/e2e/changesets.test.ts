@@ -453,7 +453,7 @@ describe('changesets on a list synced from Entra ID: locked fields are blocked, 
     // A deactivation is not: the run is held with its plan, nothing written, until approved.
     sim.directory.removeMember(group, users[1]!);
     const held = await syncAndWait(owner, reviewed, 'FULL');
-    expect(held).toMatchObject({ status: 'HALTED', reason: 'this list reviews directory changes before applying: 1 deactivation await approval' });
+    expect(held).toMatchObject({ status: 'HALTED', reason: 'this list reviews directory changes before applying: 1 deactivation awaits approval' });
     const active = async () => (await owner.ok<{ people: { totalCount: number } }>(`query($l: ID!) { people(listId: $l) { totalCount } }`, { l: reviewed })).people.totalCount;
     expect(await active()).toBe(3);
     expect((await owner.ok<{ approveSyncRun: { status: string } }>(`mutation($id: ID!) { approveSyncRun(id: $id) { status } }`, { id: held.id })).approveSyncRun.status).toBe('SUCCEEDED');

@@ -70,6 +70,8 @@ type Documents = {
     "\n  mutation ApplyChangeset($changesetId: ID!) {\n    applyChangeset(changesetId: $changesetId) { written returnedToReview conflicts changeset { ...ChangesetSummary changes { ...ChangeParts } } }\n  }\n": typeof types.ApplyChangesetDocument,
     "\n  mutation RollbackChangeset($changesetId: ID!) {\n    rollbackChangeset(changesetId: $changesetId) { written returnedToReview conflicts changeset { ...ChangesetSummary changes { ...ChangeParts } } }\n  }\n": typeof types.RollbackChangesetDocument,
     "\n  subscription ChangesetUpdated($listId: ID!) {\n    changesetUpdated(listId: $listId) { ...ChangesetSummary changes { ...ChangeParts } }\n  }\n": typeof types.ChangesetUpdatedDocument,
+    "\n  query SyncReviewPolicy($id: ID!) {\n    masterList(id: $id) { id reviewSyncChanges autoApprove }\n  }\n": typeof types.SyncReviewPolicyDocument,
+    "\n  mutation SetSyncReviewPolicy($listId: ID!, $review: Boolean!, $autoApprove: [AutoApproveKind!]!) {\n    setSyncReviewPolicy(listId: $listId, reviewSyncChanges: $review, autoApprove: $autoApprove) { id reviewSyncChanges autoApprove }\n  }\n": typeof types.SetSyncReviewPolicyDocument,
     "\n  fragment EntraConnectionParts on EntraConnection {\n    id name tenantId cloud lastTestOk lastTestMessage lastTestedAt secretExpiresAt\n  }\n": typeof types.EntraConnectionPartsFragmentDoc,
     "\n  query ListSync($listId: ID!) {\n    listSync(listId: $listId) {\n      listId provider intervalMinutes nextRunAt deactivationLimitPercent deactivationLimitCount\n      connection { ...EntraConnectionParts }\n      scope { kind groupId groupName enabledOnly }\n      mappings { sourceAttribute transform field { ...FieldParts } }\n      lastRun { id status mode trigger reason createdAt finishedAt counts { seen created updated deactivated reactivated errors } }\n    }\n  }\n": typeof types.ListSyncDocument,
     "\n  query EntraConnections {\n    entraConnections { ...EntraConnectionParts }\n  }\n": typeof types.EntraConnectionsDocument,
@@ -147,6 +149,8 @@ const documents: Documents = {
     "\n  mutation ApplyChangeset($changesetId: ID!) {\n    applyChangeset(changesetId: $changesetId) { written returnedToReview conflicts changeset { ...ChangesetSummary changes { ...ChangeParts } } }\n  }\n": types.ApplyChangesetDocument,
     "\n  mutation RollbackChangeset($changesetId: ID!) {\n    rollbackChangeset(changesetId: $changesetId) { written returnedToReview conflicts changeset { ...ChangesetSummary changes { ...ChangeParts } } }\n  }\n": types.RollbackChangesetDocument,
     "\n  subscription ChangesetUpdated($listId: ID!) {\n    changesetUpdated(listId: $listId) { ...ChangesetSummary changes { ...ChangeParts } }\n  }\n": types.ChangesetUpdatedDocument,
+    "\n  query SyncReviewPolicy($id: ID!) {\n    masterList(id: $id) { id reviewSyncChanges autoApprove }\n  }\n": types.SyncReviewPolicyDocument,
+    "\n  mutation SetSyncReviewPolicy($listId: ID!, $review: Boolean!, $autoApprove: [AutoApproveKind!]!) {\n    setSyncReviewPolicy(listId: $listId, reviewSyncChanges: $review, autoApprove: $autoApprove) { id reviewSyncChanges autoApprove }\n  }\n": types.SetSyncReviewPolicyDocument,
     "\n  fragment EntraConnectionParts on EntraConnection {\n    id name tenantId cloud lastTestOk lastTestMessage lastTestedAt secretExpiresAt\n  }\n": types.EntraConnectionPartsFragmentDoc,
     "\n  query ListSync($listId: ID!) {\n    listSync(listId: $listId) {\n      listId provider intervalMinutes nextRunAt deactivationLimitPercent deactivationLimitCount\n      connection { ...EntraConnectionParts }\n      scope { kind groupId groupName enabledOnly }\n      mappings { sourceAttribute transform field { ...FieldParts } }\n      lastRun { id status mode trigger reason createdAt finishedAt counts { seen created updated deactivated reactivated errors } }\n    }\n  }\n": types.ListSyncDocument,
     "\n  query EntraConnections {\n    entraConnections { ...EntraConnectionParts }\n  }\n": types.EntraConnectionsDocument,
@@ -406,6 +410,14 @@ export function graphql(source: "\n  mutation RollbackChangeset($changesetId: ID
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription ChangesetUpdated($listId: ID!) {\n    changesetUpdated(listId: $listId) { ...ChangesetSummary changes { ...ChangeParts } }\n  }\n"): (typeof documents)["\n  subscription ChangesetUpdated($listId: ID!) {\n    changesetUpdated(listId: $listId) { ...ChangesetSummary changes { ...ChangeParts } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SyncReviewPolicy($id: ID!) {\n    masterList(id: $id) { id reviewSyncChanges autoApprove }\n  }\n"): (typeof documents)["\n  query SyncReviewPolicy($id: ID!) {\n    masterList(id: $id) { id reviewSyncChanges autoApprove }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetSyncReviewPolicy($listId: ID!, $review: Boolean!, $autoApprove: [AutoApproveKind!]!) {\n    setSyncReviewPolicy(listId: $listId, reviewSyncChanges: $review, autoApprove: $autoApprove) { id reviewSyncChanges autoApprove }\n  }\n"): (typeof documents)["\n  mutation SetSyncReviewPolicy($listId: ID!, $review: Boolean!, $autoApprove: [AutoApproveKind!]!) {\n    setSyncReviewPolicy(listId: $listId, reviewSyncChanges: $review, autoApprove: $autoApprove) { id reviewSyncChanges autoApprove }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

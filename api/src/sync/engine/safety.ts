@@ -50,5 +50,6 @@ export function checkReview(counts: PlanCountsForReview, policy: { review: boole
   const held = AUTO_APPROVE_KINDS.filter((k) => !policy.autoApprove.includes(k) && counts[KIND_WORDS[k][2]] > 0);
   if (held.length === 0) return { halt: false };
   const what = held.map((k) => `${counts[KIND_WORDS[k][2]]} ${counts[KIND_WORDS[k][2]] === 1 ? KIND_WORDS[k][0] : KIND_WORDS[k][1]}`).join(', ');
-  return { halt: true, reason: `this list reviews directory changes before applying: ${what} await approval` };
+  const one = held.length === 1 && counts[KIND_WORDS[held[0]!][2]] === 1;
+  return { halt: true, reason: `this list reviews directory changes before applying: ${what} await${one ? 's' : ''} approval` };
 }

@@ -112,3 +112,15 @@ export const ChangesetUpdatedSubscription = graphql(`
     changesetUpdated(listId: $listId) { ...ChangesetSummary changes { ...ChangeParts } }
   }
 `);
+
+export const SyncReviewPolicyQuery = graphql(`
+  query SyncReviewPolicy($id: ID!) {
+    masterList(id: $id) { id reviewSyncChanges autoApprove }
+  }
+`);
+
+export const SetSyncReviewPolicyMutation = graphql(`
+  mutation SetSyncReviewPolicy($listId: ID!, $review: Boolean!, $autoApprove: [AutoApproveKind!]!) {
+    setSyncReviewPolicy(listId: $listId, reviewSyncChanges: $review, autoApprove: $autoApprove) { id reviewSyncChanges autoApprove }
+  }
+`);
