@@ -352,6 +352,16 @@ describe('sessions and reviewed changesets (three-way) through GraphQL', () => {
     }
   });
 
+  it('forgets an erased person in sessions and changesets (privacy erase)', async () => {
+    const { changesets } = await owner.ok<{ changesets: Array<{ id: string; sessionName: string }> }>(`query($l: ID!) { changesets(listId: $l) { id sessionName } }`, { l: listId });
+    const rolledBack = changesets.find((c) => c.sessionName === 'Rollback')!;
+    expect((await a.changeset(rolledBack.id)).counts.total).toBe(2);
+    await owner.ok(`mutation($id: ID!) { erasePerson(id: $id) }`, { id: ids.S6 });
+    const after = await a.changeset(rolledBack.id);
+    expect(after.counts.total).toBe(0);
+    expect(JSON.stringify(after)).not.toContain('roll6@school.test');
+  });
+
   it('lets viewers read but not change, and keeps other organisations out', async () => {
     const session = await a.createSession({ listId, name: 'Roles', search: 'S5' });
     await a.edit(session.id, ids.S5!, { first_name: 'Role5' });

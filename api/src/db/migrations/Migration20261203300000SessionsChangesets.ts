@@ -69,7 +69,8 @@ export class Migration20261203300000SessionsChangesets extends Migration {
       CREATE TABLE changeset_change (
         id uuid PRIMARY KEY,
         changeset_id uuid NOT NULL REFERENCES changeset(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
-        person_id uuid NOT NULL,
+        -- A privacy erase of the person removes their values from every changeset too.
+        person_id uuid NOT NULL REFERENCES person(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
         uid text NOT NULL,
         field text NOT NULL,
         -- JSON values; SQL NULL never appears: a missing value is the JSON null.
