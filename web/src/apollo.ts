@@ -56,6 +56,10 @@ export const apolloClient = new ApolloClient({
       // A run's counts arrive in documents asking for different subsets (the runs panel, the
       // summary's last run): merge them, so one asking for fewer never drops the others.
       SyncRunCounts: { merge: true },
+      // A person's copy in a session has no id of its own: an edit replaces the row in the page.
+      SessionPerson: { keyFields: ['sessionId', 'personId'], fields: { values: { merge: false }, base: { merge: false }, photos: { merge: false } } },
+      Changeset: { fields: { changes: { merge: false } } },
+      Session: { fields: { people: { merge: false } } },
     },
   }),
   defaultOptions: { watchQuery: { fetchPolicy: 'cache-and-network' } },

@@ -25,7 +25,21 @@ export const router = createRouter({
         { path: '', redirect: { name: 'lists' } },
         { path: 'lists', name: 'lists', component: () => import('./features/lists/ListsIndexPage.vue'), meta: { title: 'Master lists' } },
         {
-          path: 'lists/:listId/:tab(people|schema|sync|audit)?',
+          path: 'lists/:listId/sessions/:sessionId',
+          name: 'session',
+          component: () => import('./features/sessions/SessionPage.vue'),
+          props: true,
+          meta: { title: 'Session' },
+        },
+        {
+          path: 'lists/:listId/changesets/:changesetId',
+          name: 'changeset',
+          component: () => import('./features/sessions/ChangesetReviewPage.vue'),
+          props: true,
+          meta: { title: 'Review changes' },
+        },
+        {
+          path: 'lists/:listId/:tab(people|schema|sync|sessions|audit)?',
           name: 'list',
           component: () => import('./features/lists/ListPage.vue'),
           props: true,

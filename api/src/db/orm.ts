@@ -19,6 +19,8 @@ import { Migration20261203100000Scim } from './migrations/Migration2026120310000
 import { Migration20261203101000ScimGroups } from './migrations/Migration20261203101000ScimGroups.js';
 import { Migration20261203102000ProvisioningLog } from './migrations/Migration20261203102000ProvisioningLog.js';
 import { Migration20261203200000CsvImports } from './migrations/Migration20261203200000CsvImports.js';
+import { Migration20261203300000SessionsChangesets } from './migrations/Migration20261203300000SessionsChangesets.js';
+import { Migration20261203301000SyncReviewPolicy } from './migrations/Migration20261203301000SyncReviewPolicy.js';
 import type { Logger } from '../shared/logger.js';
 
 /** Every entity, listed explicitly: no folder discovery, so builds and tests see the same set. */
@@ -50,6 +52,8 @@ export const migrationsList = [
   { name: 'Migration20261203101000ScimGroups', class: Migration20261203101000ScimGroups },
   { name: 'Migration20261203102000ProvisioningLog', class: Migration20261203102000ProvisioningLog },
   { name: 'Migration20261203200000CsvImports', class: Migration20261203200000CsvImports },
+  { name: 'Migration20261203300000SessionsChangesets', class: Migration20261203300000SessionsChangesets },
+  { name: 'Migration20261203301000SyncReviewPolicy', class: Migration20261203301000SyncReviewPolicy },
 ];
 
 /** MikroORM options for a database URL. */

@@ -26,8 +26,16 @@ export interface ProvisioningEvent {
   entryId: string;
 }
 
+/** A changeset was created, reviewed, applied or rolled back. */
+export interface ChangesetEvent {
+  type: 'changeset.updated';
+  organizationId: string;
+  listId: string;
+  changesetId: string;
+}
+
 /** A domain event. Kept small: PostgreSQL NOTIFY payloads are limited to 8000 bytes. */
-export type DomainEvent = PersonEvent | SyncRunEvent | ProvisioningEvent;
+export type DomainEvent = PersonEvent | SyncRunEvent | ProvisioningEvent | ChangesetEvent;
 
 type Handler = (event: DomainEvent) => void;
 

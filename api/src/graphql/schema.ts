@@ -13,6 +13,11 @@ import type { ScimConnectionsService } from '../scim/scim-connections.service.js
 import type { ProvisioningLog } from '../scim/provisioning-log.js';
 import { CsvImportResolver } from '../sync/csv/graphql/csv.resolver.js';
 import type { CsvImportsService } from '../sync/csv/csv-imports.service.js';
+import { SessionPersonResolver, SessionsResolver } from '../sessions/graphql/sessions.resolver.js';
+import { ChangesetsResolver } from '../changesets/graphql/changesets.resolver.js';
+import { SyncReviewResolver } from '../sync/graphql/sync-review.resolver.js';
+import type { SessionsService } from '../sessions/sessions.service.js';
+import type { ChangesetsService } from '../changesets/changesets.service.js';
 import type { EntraSyncService } from '../sync/entra/entra-sync.service.js';
 import type { SyncRunsService } from '../sync/sync-runs.service.js';
 import type { SyncRunner } from '../sync/engine/runner.js';
@@ -39,9 +44,11 @@ export interface ResolverDeps {
   scimConnections: ScimConnectionsService;
   provisioningLog: ProvisioningLog;
   csvImports: CsvImportsService;
+  sessions: SessionsService;
+  changesets: ChangesetsService;
 }
 
-const resolvers = [AuthResolver, ApiTokenResolver, ListsResolver, FieldResolverClass, PeopleResolver, AuditResolver, EntraResolver, EntraSyncResolver, SyncResolver, ScimResolver, CsvImportResolver] as const;
+const resolvers = [AuthResolver, ApiTokenResolver, ListsResolver, FieldResolverClass, PeopleResolver, AuditResolver, EntraResolver, EntraSyncResolver, SyncResolver, ScimResolver, CsvImportResolver, SessionsResolver, SessionPersonResolver, ChangesetsResolver, SyncReviewResolver] as const;
 
 /** Builds the executable schema with resolvers wired to the given services. */
 export async function createSchema(deps: ResolverDeps): Promise<GraphQLSchema> {
@@ -57,6 +64,10 @@ export async function createSchema(deps: ResolverDeps): Promise<GraphQLSchema> {
     [SyncResolver, new SyncResolver(deps.syncRuns, deps.syncRunner, deps.listSync)],
     [ScimResolver, new ScimResolver(deps.scimConnections, deps.provisioningLog)],
     [CsvImportResolver, new CsvImportResolver(deps.csvImports, deps.syncRuns)],
+    [SessionsResolver, new SessionsResolver(deps.sessions)],
+    [SessionPersonResolver, new SessionPersonResolver(deps.sessions)],
+    [ChangesetsResolver, new ChangesetsResolver(deps.changesets)],
+    [SyncReviewResolver, new SyncReviewResolver(deps.listSync)],
   ]);
   const schema = await buildSchema({
     resolvers: [...resolvers],

@@ -159,20 +159,17 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
     }
   });
 
-  // Photos Rollcall imported, for signed-in members of the person's organisation. The address
-  // carries the content hash (?v=), so browsers may keep a copy.
-  app.get('/photos/:personId', async (req, res) => {
+  /**
+   * Serves one stored photo to signed-in members of its organisation. The address carries the
+   * content hash (?v=), so browsers may keep a copy.
+   */
+  const servePhoto = (sql: string) => async (req: express.Request, res: express.Response) => {
     try {
       const token = tokenFromRequest(req);
       const viewer = token ? await deps.auth.resolveToken(orm.em.fork(), token) : null;
       if (!viewer) return void res.status(401).json({ error: 'sign in to see photos' });
-      const id = req.params.personId;
-      const rows = isUuid(id)
-        ? await orm.em.getConnection().execute<Array<{ content: Buffer; content_type: string; sha256: string }>>(
-            `SELECT content, content_type, sha256 FROM person_photo WHERE person_id = ? AND organization_id = ?`,
-            [id, viewer.organizationId],
-          )
-        : [];
+      const id = String(req.params.id);
+      const rows = isUuid(id) ? await orm.em.getConnection().execute<Array<{ content: Buffer; content_type: string; sha256: string }>>(sql, [id, viewer.organizationId]) : [];
       const photo = rows[0];
       if (!photo) return void res.status(404).json({ error: 'no such photo' });
       res.setHeader('Content-Type', photo.content_type);
@@ -185,7 +182,11 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
       logger.error({ err }, 'serving a photo failed');
       res.status(500).json({ error: 'internal error' });
     }
-  });
+  };
+  // Photos Rollcall imported from a directory, by person.
+  app.get('/photos/:id', servePhoto(`SELECT content, content_type, sha256 FROM person_photo WHERE person_id = ? AND organization_id = ?`));
+  // Photos uploaded in sessions (pending, approved or rejected), by photo.
+  app.get('/session-photos/:id', servePhoto(`SELECT content, content_type, sha256 FROM session_photo WHERE id = ? AND organization_id = ?`));
 
   csvRoutes(app, { orm, logger, auth: deps.auth, lists: deps.lists, people: deps.people, csvImports: deps.csvImports, maxBytes: config.csvMaxBytes });
 
@@ -210,7 +211,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
 
   if (existsSync(path.join(config.webDist, 'index.html'))) {
     app.use(express.static(config.webDist, { index: false, maxAge: '1h' }));
-    app.get(/^\/(?!graphql|scim|healthz|readyz|photos\/|api\/).*/, (_req, res) => {
+    app.get(/^\/(?!graphql|scim|healthz|readyz|photos\/|session-photos\/|api\/).*/, (_req, res) => {
       res.setHeader('Cache-Control', 'no-cache');
       res.sendFile(path.join(config.webDist, 'index.html'));
     });

@@ -85,6 +85,8 @@ export function normaliseValue(field: ListField, raw: unknown): FieldValue {
       if (field.type === 'PHOTO' && /^data:image\/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=]+$/.test(s)) return s;
       // A photo Rollcall holds (imported from a directory), served by Rollcall itself.
       if (field.type === 'PHOTO' && PHOTO_PATH.test(s)) return s;
+      // A photo uploaded in a session and approved, served by Rollcall.
+      if (field.type === 'PHOTO' && SESSION_PHOTO_PATH.test(s)) return s;
       let url: URL;
       try {
         url = new URL(s);
@@ -99,6 +101,9 @@ export function normaliseValue(field: ListField, raw: unknown): FieldValue {
 
 /** Where Rollcall serves a photo it imported: /photos/<person id>?v=<content hash>. */
 export const PHOTO_PATH = /^\/photos\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\?v=[0-9a-f]{8,64}$/;
+
+/** Where Rollcall serves a photo uploaded in a session: /session-photos/<photo id>?v=<content hash>. */
+export const SESSION_PHOTO_PATH = /^\/session-photos\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\?v=[0-9a-f]{8,64}$/;
 
 /** The text form of a UID value, as stored in person.uid. */
 export function uidText(value: FieldValue): string | null {

@@ -15,6 +15,10 @@ export interface MasterList {
   deactivationLimitPercent: number;
   /** ... or more than this many people. */
   deactivationLimitCount: number;
+  /** Hold every sync run's plan for review, except the kinds of change in `autoApprove`. */
+  reviewSyncChanges: boolean;
+  /** Kinds of change a reviewed list applies without review: CREATES, UPDATES, REACTIVATIONS, DEACTIVATIONS. */
+  autoApprove: string[];
   archivedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
@@ -32,6 +36,8 @@ export const MasterListSchema = new EntitySchema<MasterList>({
     syncProvider: { type: 'text', nullable: true },
     deactivationLimitPercent: { type: 'integer', default: 20 },
     deactivationLimitCount: { type: 'integer', default: 500 },
+    reviewSyncChanges: { type: 'boolean', default: false },
+    autoApprove: { type: 'json' },
     archivedAt: { type: 'Date', nullable: true },
     createdAt: { type: 'Date', onCreate: () => new Date() },
     updatedAt: { type: 'Date', onCreate: () => new Date(), onUpdate: () => new Date() },

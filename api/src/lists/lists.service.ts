@@ -101,6 +101,8 @@ export class ListsService {
       syncProvider: null,
       deactivationLimitPercent: 20,
       deactivationLimitCount: 500,
+      reviewSyncChanges: false,
+      autoApprove: [],
       archivedAt: null,
       createdAt: now,
       updatedAt: now,

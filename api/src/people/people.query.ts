@@ -81,8 +81,11 @@ function orderedComparison(json: string, op: '>' | '<', value: string): { sql: s
   return { sql: `(${text.sql} OR (jsonb_typeof(${json}) = 'number' AND ${json} ${op} ?::jsonb))`, params: [...text.params, JSON.stringify(n)] };
 }
 
-/** WHERE conditions shared by the page and the count. */
-function conditions(query: PeopleQuery): { sql: string[]; params: unknown[] } {
+/**
+ * WHERE conditions on `person p` shared by the page and the count (and by a session's snapshot,
+ * which takes the people a listing shows).
+ */
+export function peopleConditions(query: PeopleQuery): { sql: string[]; params: unknown[] } {
   const sql: string[] = [];
   const params: unknown[] = [];
   const status = query.status ?? 'ACTIVE';
@@ -169,7 +172,7 @@ export async function queryPeople(
   const limit = clampPageSize(query.first, 50, MAX_PAGE);
   const { expr, kind } = sortExpression(query.sort?.field ?? 'uid');
   const desc = query.sort?.direction === 'DESC';
-  const where = conditions(query);
+  const where = peopleConditions(query);
   const pageWhere = [...where.sql];
   const pageParams = [...where.params];
   if (query.after) {

@@ -188,7 +188,8 @@ export class PeopleService {
   }
 }
 
-function fieldFor(fields: ListField[], key: string): ListField {
+/** The field of `key`, or BAD_USER_INPUT naming the list's fields. */
+export function fieldFor(fields: ListField[], key: string): ListField {
   const field = fields.find((f) => f.key === key);
   if (!field) {
     throw errors.badInput(`This list has no field "${key}". Its fields are: ${fields.map((f) => f.key).join(', ')}.`, key);
@@ -196,7 +197,8 @@ function fieldFor(fields: ListField[], key: string): ListField {
   return field;
 }
 
-function checkRequired(fields: ListField[], values: PersonValues): void {
+/** BAD_USER_INPUT when a required field has no value. */
+export function checkRequired(fields: ListField[], values: PersonValues): void {
   for (const f of fields) {
     if (f.required && (values[f.key] === undefined || values[f.key] === null)) {
       throw errors.badInput(`"${f.label}" (${f.key}) is required.`, f.key);

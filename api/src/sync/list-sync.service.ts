@@ -6,6 +6,7 @@ import type { AuditService } from '../audit/audit.service.js';
 import type { ListsService } from '../lists/lists.service.js';
 import { providerLabel } from '../lists/lists.service.js';
 import type { MasterList } from '../lists/list.entities.js';
+import { AUTO_APPROVE_KINDS, type AutoApproveKind } from './engine/safety.js';
 
 /** A list's relationship with its sync provider. */
 export class ListSyncService {
@@ -55,5 +56,33 @@ export class ListSyncService {
     });
     em.clear();
     return this.deps.lists.list(em, viewer, list.id);
+  }
+
+  /**
+   * The list setting "review directory changes before applying": when on, a sync run holding any
+   * kind of change not in `autoApprove` halts with its whole plan kept for approval, as a run
+   * over the deactivation limit does; a run whose changes are all auto-approved applies as usual.
+   */
+  async setReviewPolicy(em: EntityManager, viewer: Viewer, listId: string, review: boolean, autoApprove: readonly AutoApproveKind[]): Promise<MasterList> {
+    requireRole(viewer, 'ADMIN');
+    const list = await this.deps.lists.list(em, viewer, listId);
+    const kinds = AUTO_APPROVE_KINDS.filter((k) => autoApprove.includes(k));
+    const before = { review: list.reviewSyncChanges, autoApprove: list.autoApprove };
+    await em.transactional(async (tem) => {
+      await tem.execute(`UPDATE master_list SET review_sync_changes = ?, auto_approve = ?::jsonb, updated_at = now() WHERE id = ?`, [review, JSON.stringify(kinds), list.id]);
+      this.deps.audit.record(tem, {
+        organizationId: viewer.organizationId,
+        listId: list.id,
+        entityType: 'master_list',
+        entityId: list.id,
+        action: 'master_list.sync_review_changed',
+        actor: viewer.actor,
+        changes: [
+          { field: 'reviewSyncChanges', before: before.review, after: review },
+          { field: 'autoApprove', before: before.autoApprove, after: kinds },
+        ],
+      });
+    });
+    return { ...list, reviewSyncChanges: review, autoApprove: kinds };
   }
 }

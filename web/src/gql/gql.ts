@@ -57,6 +57,26 @@ type Documents = {
     "\n  mutation ReactivatePerson($id: ID!) {\n    reactivatePerson(id: $id) { ...PersonRow }\n  }\n": typeof types.ReactivatePersonDocument,
     "\n  mutation ErasePerson($id: ID!) {\n    erasePerson(id: $id)\n  }\n": typeof types.ErasePersonDocument,
     "\n  subscription PersonChanged($listId: ID!) {\n    personChanged(listId: $listId) { personId kind person { ...PersonRow } }\n  }\n": typeof types.PersonChangedDocument,
+    "\n  fragment SessionParts on Session {\n    id listId name peopleCount createdBy createdAt\n    filter { status search filters { field operator value } }\n  }\n": typeof types.SessionPartsFragmentDoc,
+    "\n  fragment ChangesetSummary on Changeset {\n    id listId sessionId sessionName status createdBy createdAt appliedBy appliedAt rolledBackBy rolledBackAt\n    counts { total clean conflict nothing blocked pending approved rejected keptMaster skipped applied restored rollbackConflicts }\n  }\n": typeof types.ChangesetSummaryFragmentDoc,
+    "\n  query Sessions($listId: ID!) {\n    sessions(listId: $listId) { ...SessionParts }\n    changesets(listId: $listId, first: 50) { ...ChangesetSummary }\n  }\n": typeof types.SessionsDocument,
+    "\n  mutation CreateSession($input: CreateSessionInput!) {\n    createSession(input: $input) { ...SessionParts }\n  }\n": typeof types.CreateSessionDocument,
+    "\n  fragment SessionPhotoParts on SessionPhoto { id personId url status uploadedBy uploadedAt decidedBy }\n": typeof types.SessionPhotoPartsFragmentDoc,
+    "\n  fragment SessionPersonParts on SessionPerson {\n    personId sessionId uid base values updatedAt\n    photos { ...SessionPhotoParts }\n  }\n": typeof types.SessionPersonPartsFragmentDoc,
+    "\n  query Session($id: ID!, $search: String, $after: String) {\n    session(id: $id) {\n      ...SessionParts\n      people(first: 100, search: $search, after: $after) { hasNextPage people { ...SessionPersonParts } }\n    }\n  }\n": typeof types.SessionDocument,
+    "\n  mutation UpdateSessionPerson($sessionId: ID!, $personId: ID!, $values: JSONObject!) {\n    updateSessionPerson(sessionId: $sessionId, personId: $personId, values: $values) { ...SessionPersonParts }\n  }\n": typeof types.UpdateSessionPersonDocument,
+    "\n  mutation UploadSessionPhoto($sessionId: ID!, $personId: ID!, $dataUrl: String!) {\n    uploadSessionPhoto(sessionId: $sessionId, personId: $personId, dataUrl: $dataUrl) { ...SessionPhotoParts }\n  }\n": typeof types.UploadSessionPhotoDocument,
+    "\n  mutation DecideSessionPhoto($photoId: ID!, $approve: Boolean!) {\n    decideSessionPhoto(photoId: $photoId, approve: $approve) { ...SessionPhotoParts }\n  }\n": typeof types.DecideSessionPhotoDocument,
+    "\n  mutation SaveSessionToList($sessionId: ID!) {\n    saveSessionToList(sessionId: $sessionId) { ...ChangesetSummary }\n  }\n": typeof types.SaveSessionToListDocument,
+    "\n  fragment ChangeParts on Change {\n    id personId uid field base session master kind blockedReason photoId decision decidedBy decidedAt returnedAt outcome appliedBefore\n  }\n": typeof types.ChangePartsFragmentDoc,
+    "\n  query Changeset($id: ID!) {\n    changeset(id: $id) { ...ChangesetSummary changes { ...ChangeParts } }\n  }\n": typeof types.ChangesetDocument,
+    "\n  mutation DecideChanges($changesetId: ID!, $changeIds: [ID!]!, $decision: ChangeDecision!) {\n    decideChanges(changesetId: $changesetId, changeIds: $changeIds, decision: $decision) { ...ChangesetSummary changes { ...ChangeParts } }\n  }\n": typeof types.DecideChangesDocument,
+    "\n  mutation ApproveCleanChanges($changesetId: ID!) {\n    approveCleanChanges(changesetId: $changesetId) { ...ChangesetSummary changes { ...ChangeParts } }\n  }\n": typeof types.ApproveCleanChangesDocument,
+    "\n  mutation ApplyChangeset($changesetId: ID!) {\n    applyChangeset(changesetId: $changesetId) { written returnedToReview conflicts changeset { ...ChangesetSummary changes { ...ChangeParts } } }\n  }\n": typeof types.ApplyChangesetDocument,
+    "\n  mutation RollbackChangeset($changesetId: ID!) {\n    rollbackChangeset(changesetId: $changesetId) { written returnedToReview conflicts changeset { ...ChangesetSummary changes { ...ChangeParts } } }\n  }\n": typeof types.RollbackChangesetDocument,
+    "\n  subscription ChangesetUpdated($listId: ID!) {\n    changesetUpdated(listId: $listId) { ...ChangesetSummary changes { ...ChangeParts } }\n  }\n": typeof types.ChangesetUpdatedDocument,
+    "\n  query SyncReviewPolicy($id: ID!) {\n    masterList(id: $id) { id reviewSyncChanges autoApprove }\n  }\n": typeof types.SyncReviewPolicyDocument,
+    "\n  mutation SetSyncReviewPolicy($listId: ID!, $review: Boolean!, $autoApprove: [AutoApproveKind!]!) {\n    setSyncReviewPolicy(listId: $listId, reviewSyncChanges: $review, autoApprove: $autoApprove) { id reviewSyncChanges autoApprove }\n  }\n": typeof types.SetSyncReviewPolicyDocument,
     "\n  fragment EntraConnectionParts on EntraConnection {\n    id name tenantId cloud lastTestOk lastTestMessage lastTestedAt secretExpiresAt\n  }\n": typeof types.EntraConnectionPartsFragmentDoc,
     "\n  query ListSync($listId: ID!) {\n    listSync(listId: $listId) {\n      listId provider intervalMinutes nextRunAt deactivationLimitPercent deactivationLimitCount\n      connection { ...EntraConnectionParts }\n      scope { kind groupId groupName enabledOnly }\n      mappings { sourceAttribute transform field { ...FieldParts } }\n      lastRun { id status mode trigger reason createdAt finishedAt counts { seen created updated deactivated reactivated errors } }\n    }\n  }\n": typeof types.ListSyncDocument,
     "\n  query EntraConnections {\n    entraConnections { ...EntraConnectionParts }\n  }\n": typeof types.EntraConnectionsDocument,
@@ -130,6 +150,26 @@ const documents: Documents = {
     "\n  mutation ReactivatePerson($id: ID!) {\n    reactivatePerson(id: $id) { ...PersonRow }\n  }\n": types.ReactivatePersonDocument,
     "\n  mutation ErasePerson($id: ID!) {\n    erasePerson(id: $id)\n  }\n": types.ErasePersonDocument,
     "\n  subscription PersonChanged($listId: ID!) {\n    personChanged(listId: $listId) { personId kind person { ...PersonRow } }\n  }\n": types.PersonChangedDocument,
+    "\n  fragment SessionParts on Session {\n    id listId name peopleCount createdBy createdAt\n    filter { status search filters { field operator value } }\n  }\n": types.SessionPartsFragmentDoc,
+    "\n  fragment ChangesetSummary on Changeset {\n    id listId sessionId sessionName status createdBy createdAt appliedBy appliedAt rolledBackBy rolledBackAt\n    counts { total clean conflict nothing blocked pending approved rejected keptMaster skipped applied restored rollbackConflicts }\n  }\n": types.ChangesetSummaryFragmentDoc,
+    "\n  query Sessions($listId: ID!) {\n    sessions(listId: $listId) { ...SessionParts }\n    changesets(listId: $listId, first: 50) { ...ChangesetSummary }\n  }\n": types.SessionsDocument,
+    "\n  mutation CreateSession($input: CreateSessionInput!) {\n    createSession(input: $input) { ...SessionParts }\n  }\n": types.CreateSessionDocument,
+    "\n  fragment SessionPhotoParts on SessionPhoto { id personId url status uploadedBy uploadedAt decidedBy }\n": types.SessionPhotoPartsFragmentDoc,
+    "\n  fragment SessionPersonParts on SessionPerson {\n    personId sessionId uid base values updatedAt\n    photos { ...SessionPhotoParts }\n  }\n": types.SessionPersonPartsFragmentDoc,
+    "\n  query Session($id: ID!, $search: String, $after: String) {\n    session(id: $id) {\n      ...SessionParts\n      people(first: 100, search: $search, after: $after) { hasNextPage people { ...SessionPersonParts } }\n    }\n  }\n": types.SessionDocument,
+    "\n  mutation UpdateSessionPerson($sessionId: ID!, $personId: ID!, $values: JSONObject!) {\n    updateSessionPerson(sessionId: $sessionId, personId: $personId, values: $values) { ...SessionPersonParts }\n  }\n": types.UpdateSessionPersonDocument,
+    "\n  mutation UploadSessionPhoto($sessionId: ID!, $personId: ID!, $dataUrl: String!) {\n    uploadSessionPhoto(sessionId: $sessionId, personId: $personId, dataUrl: $dataUrl) { ...SessionPhotoParts }\n  }\n": types.UploadSessionPhotoDocument,
+    "\n  mutation DecideSessionPhoto($photoId: ID!, $approve: Boolean!) {\n    decideSessionPhoto(photoId: $photoId, approve: $approve) { ...SessionPhotoParts }\n  }\n": types.DecideSessionPhotoDocument,
+    "\n  mutation SaveSessionToList($sessionId: ID!) {\n    saveSessionToList(sessionId: $sessionId) { ...ChangesetSummary }\n  }\n": types.SaveSessionToListDocument,
+    "\n  fragment ChangeParts on Change {\n    id personId uid field base session master kind blockedReason photoId decision decidedBy decidedAt returnedAt outcome appliedBefore\n  }\n": types.ChangePartsFragmentDoc,
+    "\n  query Changeset($id: ID!) {\n    changeset(id: $id) { ...ChangesetSummary changes { ...ChangeParts } }\n  }\n": types.ChangesetDocument,
+    "\n  mutation DecideChanges($changesetId: ID!, $changeIds: [ID!]!, $decision: ChangeDecision!) {\n    decideChanges(changesetId: $changesetId, changeIds: $changeIds, decision: $decision) { ...ChangesetSummary changes { ...ChangeParts } }\n  }\n": types.DecideChangesDocument,
+    "\n  mutation ApproveCleanChanges($changesetId: ID!) {\n    approveCleanChanges(changesetId: $changesetId) { ...ChangesetSummary changes { ...ChangeParts } }\n  }\n": types.ApproveCleanChangesDocument,
+    "\n  mutation ApplyChangeset($changesetId: ID!) {\n    applyChangeset(changesetId: $changesetId) { written returnedToReview conflicts changeset { ...ChangesetSummary changes { ...ChangeParts } } }\n  }\n": types.ApplyChangesetDocument,
+    "\n  mutation RollbackChangeset($changesetId: ID!) {\n    rollbackChangeset(changesetId: $changesetId) { written returnedToReview conflicts changeset { ...ChangesetSummary changes { ...ChangeParts } } }\n  }\n": types.RollbackChangesetDocument,
+    "\n  subscription ChangesetUpdated($listId: ID!) {\n    changesetUpdated(listId: $listId) { ...ChangesetSummary changes { ...ChangeParts } }\n  }\n": types.ChangesetUpdatedDocument,
+    "\n  query SyncReviewPolicy($id: ID!) {\n    masterList(id: $id) { id reviewSyncChanges autoApprove }\n  }\n": types.SyncReviewPolicyDocument,
+    "\n  mutation SetSyncReviewPolicy($listId: ID!, $review: Boolean!, $autoApprove: [AutoApproveKind!]!) {\n    setSyncReviewPolicy(listId: $listId, reviewSyncChanges: $review, autoApprove: $autoApprove) { id reviewSyncChanges autoApprove }\n  }\n": types.SetSyncReviewPolicyDocument,
     "\n  fragment EntraConnectionParts on EntraConnection {\n    id name tenantId cloud lastTestOk lastTestMessage lastTestedAt secretExpiresAt\n  }\n": types.EntraConnectionPartsFragmentDoc,
     "\n  query ListSync($listId: ID!) {\n    listSync(listId: $listId) {\n      listId provider intervalMinutes nextRunAt deactivationLimitPercent deactivationLimitCount\n      connection { ...EntraConnectionParts }\n      scope { kind groupId groupName enabledOnly }\n      mappings { sourceAttribute transform field { ...FieldParts } }\n      lastRun { id status mode trigger reason createdAt finishedAt counts { seen created updated deactivated reactivated errors } }\n    }\n  }\n": types.ListSyncDocument,
     "\n  query EntraConnections {\n    entraConnections { ...EntraConnectionParts }\n  }\n": types.EntraConnectionsDocument,
@@ -346,6 +386,86 @@ export function graphql(source: "\n  mutation ErasePerson($id: ID!) {\n    erase
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription PersonChanged($listId: ID!) {\n    personChanged(listId: $listId) { personId kind person { ...PersonRow } }\n  }\n"): (typeof documents)["\n  subscription PersonChanged($listId: ID!) {\n    personChanged(listId: $listId) { personId kind person { ...PersonRow } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment SessionParts on Session {\n    id listId name peopleCount createdBy createdAt\n    filter { status search filters { field operator value } }\n  }\n"): (typeof documents)["\n  fragment SessionParts on Session {\n    id listId name peopleCount createdBy createdAt\n    filter { status search filters { field operator value } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ChangesetSummary on Changeset {\n    id listId sessionId sessionName status createdBy createdAt appliedBy appliedAt rolledBackBy rolledBackAt\n    counts { total clean conflict nothing blocked pending approved rejected keptMaster skipped applied restored rollbackConflicts }\n  }\n"): (typeof documents)["\n  fragment ChangesetSummary on Changeset {\n    id listId sessionId sessionName status createdBy createdAt appliedBy appliedAt rolledBackBy rolledBackAt\n    counts { total clean conflict nothing blocked pending approved rejected keptMaster skipped applied restored rollbackConflicts }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Sessions($listId: ID!) {\n    sessions(listId: $listId) { ...SessionParts }\n    changesets(listId: $listId, first: 50) { ...ChangesetSummary }\n  }\n"): (typeof documents)["\n  query Sessions($listId: ID!) {\n    sessions(listId: $listId) { ...SessionParts }\n    changesets(listId: $listId, first: 50) { ...ChangesetSummary }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateSession($input: CreateSessionInput!) {\n    createSession(input: $input) { ...SessionParts }\n  }\n"): (typeof documents)["\n  mutation CreateSession($input: CreateSessionInput!) {\n    createSession(input: $input) { ...SessionParts }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment SessionPhotoParts on SessionPhoto { id personId url status uploadedBy uploadedAt decidedBy }\n"): (typeof documents)["\n  fragment SessionPhotoParts on SessionPhoto { id personId url status uploadedBy uploadedAt decidedBy }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment SessionPersonParts on SessionPerson {\n    personId sessionId uid base values updatedAt\n    photos { ...SessionPhotoParts }\n  }\n"): (typeof documents)["\n  fragment SessionPersonParts on SessionPerson {\n    personId sessionId uid base values updatedAt\n    photos { ...SessionPhotoParts }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Session($id: ID!, $search: String, $after: String) {\n    session(id: $id) {\n      ...SessionParts\n      people(first: 100, search: $search, after: $after) { hasNextPage people { ...SessionPersonParts } }\n    }\n  }\n"): (typeof documents)["\n  query Session($id: ID!, $search: String, $after: String) {\n    session(id: $id) {\n      ...SessionParts\n      people(first: 100, search: $search, after: $after) { hasNextPage people { ...SessionPersonParts } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateSessionPerson($sessionId: ID!, $personId: ID!, $values: JSONObject!) {\n    updateSessionPerson(sessionId: $sessionId, personId: $personId, values: $values) { ...SessionPersonParts }\n  }\n"): (typeof documents)["\n  mutation UpdateSessionPerson($sessionId: ID!, $personId: ID!, $values: JSONObject!) {\n    updateSessionPerson(sessionId: $sessionId, personId: $personId, values: $values) { ...SessionPersonParts }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UploadSessionPhoto($sessionId: ID!, $personId: ID!, $dataUrl: String!) {\n    uploadSessionPhoto(sessionId: $sessionId, personId: $personId, dataUrl: $dataUrl) { ...SessionPhotoParts }\n  }\n"): (typeof documents)["\n  mutation UploadSessionPhoto($sessionId: ID!, $personId: ID!, $dataUrl: String!) {\n    uploadSessionPhoto(sessionId: $sessionId, personId: $personId, dataUrl: $dataUrl) { ...SessionPhotoParts }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DecideSessionPhoto($photoId: ID!, $approve: Boolean!) {\n    decideSessionPhoto(photoId: $photoId, approve: $approve) { ...SessionPhotoParts }\n  }\n"): (typeof documents)["\n  mutation DecideSessionPhoto($photoId: ID!, $approve: Boolean!) {\n    decideSessionPhoto(photoId: $photoId, approve: $approve) { ...SessionPhotoParts }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SaveSessionToList($sessionId: ID!) {\n    saveSessionToList(sessionId: $sessionId) { ...ChangesetSummary }\n  }\n"): (typeof documents)["\n  mutation SaveSessionToList($sessionId: ID!) {\n    saveSessionToList(sessionId: $sessionId) { ...ChangesetSummary }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ChangeParts on Change {\n    id personId uid field base session master kind blockedReason photoId decision decidedBy decidedAt returnedAt outcome appliedBefore\n  }\n"): (typeof documents)["\n  fragment ChangeParts on Change {\n    id personId uid field base session master kind blockedReason photoId decision decidedBy decidedAt returnedAt outcome appliedBefore\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Changeset($id: ID!) {\n    changeset(id: $id) { ...ChangesetSummary changes { ...ChangeParts } }\n  }\n"): (typeof documents)["\n  query Changeset($id: ID!) {\n    changeset(id: $id) { ...ChangesetSummary changes { ...ChangeParts } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DecideChanges($changesetId: ID!, $changeIds: [ID!]!, $decision: ChangeDecision!) {\n    decideChanges(changesetId: $changesetId, changeIds: $changeIds, decision: $decision) { ...ChangesetSummary changes { ...ChangeParts } }\n  }\n"): (typeof documents)["\n  mutation DecideChanges($changesetId: ID!, $changeIds: [ID!]!, $decision: ChangeDecision!) {\n    decideChanges(changesetId: $changesetId, changeIds: $changeIds, decision: $decision) { ...ChangesetSummary changes { ...ChangeParts } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ApproveCleanChanges($changesetId: ID!) {\n    approveCleanChanges(changesetId: $changesetId) { ...ChangesetSummary changes { ...ChangeParts } }\n  }\n"): (typeof documents)["\n  mutation ApproveCleanChanges($changesetId: ID!) {\n    approveCleanChanges(changesetId: $changesetId) { ...ChangesetSummary changes { ...ChangeParts } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ApplyChangeset($changesetId: ID!) {\n    applyChangeset(changesetId: $changesetId) { written returnedToReview conflicts changeset { ...ChangesetSummary changes { ...ChangeParts } } }\n  }\n"): (typeof documents)["\n  mutation ApplyChangeset($changesetId: ID!) {\n    applyChangeset(changesetId: $changesetId) { written returnedToReview conflicts changeset { ...ChangesetSummary changes { ...ChangeParts } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RollbackChangeset($changesetId: ID!) {\n    rollbackChangeset(changesetId: $changesetId) { written returnedToReview conflicts changeset { ...ChangesetSummary changes { ...ChangeParts } } }\n  }\n"): (typeof documents)["\n  mutation RollbackChangeset($changesetId: ID!) {\n    rollbackChangeset(changesetId: $changesetId) { written returnedToReview conflicts changeset { ...ChangesetSummary changes { ...ChangeParts } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ChangesetUpdated($listId: ID!) {\n    changesetUpdated(listId: $listId) { ...ChangesetSummary changes { ...ChangeParts } }\n  }\n"): (typeof documents)["\n  subscription ChangesetUpdated($listId: ID!) {\n    changesetUpdated(listId: $listId) { ...ChangesetSummary changes { ...ChangeParts } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SyncReviewPolicy($id: ID!) {\n    masterList(id: $id) { id reviewSyncChanges autoApprove }\n  }\n"): (typeof documents)["\n  query SyncReviewPolicy($id: ID!) {\n    masterList(id: $id) { id reviewSyncChanges autoApprove }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetSyncReviewPolicy($listId: ID!, $review: Boolean!, $autoApprove: [AutoApproveKind!]!) {\n    setSyncReviewPolicy(listId: $listId, reviewSyncChanges: $review, autoApprove: $autoApprove) { id reviewSyncChanges autoApprove }\n  }\n"): (typeof documents)["\n  mutation SetSyncReviewPolicy($listId: ID!, $review: Boolean!, $autoApprove: [AutoApproveKind!]!) {\n    setSyncReviewPolicy(listId: $listId, reviewSyncChanges: $review, autoApprove: $autoApprove) { id reviewSyncChanges autoApprove }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

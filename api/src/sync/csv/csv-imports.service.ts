@@ -445,7 +445,7 @@ export class CsvImportsService {
     }
     const source = this.source(imp, checker, opts);
     const run = this.deps.runner
-      .run({ organizationId: viewer.organizationId, listId: imp.listId, source, trigger: 'MANUAL', mode: opts.fullRoster ? 'FULL' : 'DELTA', actor }, runId)
+      .run({ organizationId: viewer.organizationId, listId: imp.listId, source, trigger: 'MANUAL', mode: opts.fullRoster ? 'FULL' : 'DELTA', actor, reviewed: true }, runId)
       .catch((err: unknown) => this.deps.logger.error({ err, runId }, 'CSV import run failed'));
     this.running.add(run);
     void run.finally(() => this.running.delete(run));

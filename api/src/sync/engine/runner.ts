@@ -7,7 +7,7 @@ import type { Actor } from '../../audit/audit-entry.entity.js';
 import { ListFieldSchema, MasterListSchema, type ListField } from '../../lists/list.entities.js';
 import { mapRecord, type FieldMappingRule } from './mapping.js';
 import { emptyPlan, planCounts, Planner } from './plan.js';
-import { checkSafety, DEFAULT_THRESHOLD, type DeactivationThreshold } from './safety.js';
+import { checkReview, checkSafety, DEFAULT_THRESHOLD, type DeactivationThreshold } from './safety.js';
 import { activeSourcePeople, applyPlan, emailIndex, loadCandidates, mappingRules, peopleByAnchor, peopleCounts, tidySearchIndex, type ApplyContext, type ApplyResult } from './apply.js';
 import type { CurrentPerson, DesiredPerson, Plan, PlanProblem, SourceRecord } from './types.js';
 import { CHANNEL } from '../../events/event-bus.js';
@@ -55,6 +55,11 @@ export interface RunRequest {
    * retry) and return a sentence the run's reason ends with, so anyone who sees FAILED sees it too.
    */
   onFailure?: () => Promise<string | null>;
+  /**
+   * An administrator reviewed this plan before starting the run (a CSV import after its preview),
+   * so the list's "review directory changes before applying" setting does not hold it again.
+   */
+  reviewed?: boolean;
 }
 
 export interface RunCounts {
@@ -222,8 +227,9 @@ export class SyncRunner {
     // limit: every active person not matched yet deactivated, on top of the deactivations planned
     // so far, would still be within it. A first backfill (no active people) writes as it reads,
     // so a million people stream through; a list that might lose people waits for the whole plan.
+    const review = { review: !req.reviewed && (list.reviewSyncChanges ?? false), autoApprove: list.autoApprove ?? [] };
     const mayWrite = () =>
-      req.mode !== 'DRY_RUN' && !checkSafety({ deactivations: { length: planned().deactivated + Math.max(0, start.active - planner.matchedActive) } }, start.active, counts.seen, 'delta', limit).halt;
+      req.mode !== 'DRY_RUN' && !review.review && !checkSafety({ deactivations: { length: planned().deactivated + Math.max(0, start.active - planner.matchedActive) } }, start.active, counts.seen, 'delta', limit).halt;
     // A delta run cannot know before its last page whether it will halt, so it writes as it reads
     // inside one open transaction ("staged"), keeping what it handed over: committed when the run
     // succeeds, rolled back (and the whole plan held for review) when it halts.
@@ -324,7 +330,8 @@ export class SyncRunner {
       await this.finish(em, runId, 'SUCCEEDED', counts, reason, all, pending);
       return { runId, status: 'SUCCEEDED', counts, reason, problems: all };
     }
-    const verdict = checkSafety({ deactivations: { length: counts.deactivated } }, start.active, counts.seen, full ? 'full' : 'delta', limit);
+    const safety = checkSafety({ deactivations: { length: counts.deactivated } }, start.active, counts.seen, full ? 'full' : 'delta', limit);
+    const verdict = safety.halt ? safety : checkReview(counts, review);
     if (verdict.halt) {
       // Unreachable after early writes (they start only when no outcome can halt); what a staged
       // run wrote is rolled back, so the held plan is the whole plan and nothing was written.

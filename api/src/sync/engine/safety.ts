@@ -28,3 +28,28 @@ export function checkSafety(plan: { deactivations: { length: number } }, activeC
   }
   return { halt: false };
 }
+
+/** Kinds of change a list that reviews directory changes may apply without review. */
+export type AutoApproveKind = 'CREATES' | 'UPDATES' | 'REACTIVATIONS' | 'DEACTIVATIONS';
+export const AUTO_APPROVE_KINDS: readonly AutoApproveKind[] = ['CREATES', 'UPDATES', 'REACTIVATIONS', 'DEACTIVATIONS'];
+
+const KIND_WORDS: Record<AutoApproveKind, [string, string, keyof PlanCountsForReview]> = {
+  CREATES: ['new person', 'new people', 'created'],
+  UPDATES: ['update', 'updates', 'updated'],
+  REACTIVATIONS: ['reactivation', 'reactivations', 'reactivated'],
+  DEACTIVATIONS: ['deactivation', 'deactivations', 'deactivated'],
+};
+type PlanCountsForReview = { created: number; updated: number; deactivated: number; reactivated: number };
+
+/**
+ * The list setting "review directory changes before applying": a plan holding any kind of change
+ * the list does not auto-approve halts with its plan kept, like a safety limit, for approval.
+ */
+export function checkReview(counts: PlanCountsForReview, policy: { review: boolean; autoApprove: readonly string[] }): SafetyVerdict {
+  if (!policy.review) return { halt: false };
+  const held = AUTO_APPROVE_KINDS.filter((k) => !policy.autoApprove.includes(k) && counts[KIND_WORDS[k][2]] > 0);
+  if (held.length === 0) return { halt: false };
+  const what = held.map((k) => `${counts[KIND_WORDS[k][2]]} ${counts[KIND_WORDS[k][2]] === 1 ? KIND_WORDS[k][0] : KIND_WORDS[k][1]}`).join(', ');
+  const one = held.length === 1 && counts[KIND_WORDS[held[0]!][2]] === 1;
+  return { halt: true, reason: `this list reviews directory changes before applying: ${what} await${one ? 's' : ''} approval` };
+}

@@ -21,6 +21,10 @@ const ACTIONS: Record<string, string> = {
   'api_token.created': 'API token created',
   'api_token.revoked': 'API token revoked',
   'organization.created': 'Organisation created',
+  'session.created': 'Session created',
+  'changeset.created': 'Session saved for review',
+  'changeset.applied': 'Changeset applied',
+  'changeset.rolled_back': 'Changeset rolled back',
 };
 
 /** An audit action ("person.deactivated") in words ("Person deactivated"). */

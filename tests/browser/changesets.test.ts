@@ -1,0 +1,161 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { addMember, setupOwner, startServer, type TestServer } from '../support/server.js';
+import { browserAvailable, launchBrowser, screenshot } from '../support/browser.js';
+import type { GraphQLTestClient } from '../support/graphql.js';
+import { addPeople, createList, signIn } from './helpers.js';
+import { startGraphSimulator } from '../support/graph-sim/index.js';
+import { configure, createConnection, createStaffList, syncAndWait } from '../support/entra.js';
+
+/** A 1×1 PNG. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+
+// Sessions and the changeset review screen, with two administrators reviewing the same changeset.
+describe.runIf(browserAvailable())('sessions and changeset review in Chromium', () => {
+  let sim: Awaited<ReturnType<typeof startGraphSimulator>>;
+  let server: TestServer;
+  let owner: GraphQLTestClient;
+  let browser: Browser;
+  let ada: Page;
+  let rae: Page;
+  let listId: string;
+  let ids: string[];
+  let changesetUrl = '';
+
+  const values = async (id: string) => (await owner.ok<{ person: { values: Record<string, unknown> } }>(`query($id: ID!) { person(id: $id) { values } }`, { id })).person.values;
+
+  beforeAll(async () => {
+    sim = await startGraphSimulator();
+    server = await startServer(sim.env);
+    owner = await setupOwner(server);
+    await addMember(server, owner, { email: 'rae@acme.test', role: 'ADMIN', password: 'rae password here' });
+    listId = await createList(owner, 'Students', [
+      ['first_name', 'First name', 'TEXT'],
+      ['email', 'Email', 'EMAIL'],
+      ['photo', 'Photo', 'PHOTO'],
+    ]);
+    ids = await addPeople(owner, listId, [1, 2, 3, 4].map((i) => ({ employee_id: `S${i}`, first_name: `Name${i}`, email: `s${i}@school.test` })));
+    browser = await launchBrowser();
+    const contextA = await browser.newContext({ viewport: { width: 1360, height: 900 }, reducedMotion: 'reduce' });
+    const contextB = await browser.newContext({ viewport: { width: 1360, height: 900 }, reducedMotion: 'reduce' });
+    ada = await contextA.newPage();
+    rae = await contextB.newPage();
+    ada.setDefaultTimeout(10_000);
+    rae.setDefaultTimeout(10_000);
+    await signIn(ada, server.url, 'ada@acme.test', 'correct horse battery');
+    await signIn(rae, server.url, 'rae@acme.test', 'rae password here');
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await sim?.sim.stop();
+  });
+
+  it('creates a session, edits a person and approves an uploaded photo without touching the list', async () => {
+    await ada.goto(`${server.url}/lists/${listId}/sessions`);
+    await ada.getByTestId('new-session').click();
+    await ada.getByTestId('session-name').fill('Photo day');
+    await ada.getByTestId('session-create').click();
+    await ada.waitForURL(/\/sessions\/[0-9a-f-]{36}$/);
+    await expect.poll(() => ada.getByTestId('session-title').innerText()).toContain('Photo day');
+    await expect.poll(() => ada.locator('[data-testid^="session-person-"]').count()).toBe(4);
+
+    await ada.getByTestId('edit-S1').click();
+    await ada.getByTestId('input-first_name').fill('Ada-Session');
+    await ada.getByTestId('session-person-save').click();
+    await expect.poll(() => ada.getByTestId('session-person-dialog').count()).toBe(0);
+    await expect.poll(() => ada.getByTestId('edited-count').innerText()).toBe('1');
+
+    await ada.getByTestId('edit-S2').click();
+    await ada.getByTestId('photo-upload').setInputFiles({ name: 'face.png', mimeType: 'image/png', buffer: PNG });
+    await expect.poll(() => ada.getByTestId('photo-PENDING').count()).toBe(1);
+    await screenshot(ada, 'session-photo-pending');
+    await ada.getByTestId('approve-photo').click();
+    await expect.poll(() => ada.getByTestId('photo-APPROVED').count()).toBe(1);
+    await ada.getByTestId('session-person-save').click();
+    await expect.poll(() => ada.getByTestId('edited-count').innerText()).toBe('2');
+    await screenshot(ada, 'session-page');
+    expect(await values(ids[0]!)).toMatchObject({ first_name: 'Name1' });
+    expect((await values(ids[1]!)).photo).toBeUndefined();
+
+    // A conflict: S3 edited in the session while someone changes the list.
+    const { sessions } = await owner.ok<{ sessions: Array<{ id: string }> }>(`query($l: ID!) { sessions(listId: $l) { id } }`, { l: listId });
+    await owner.ok(`mutation($s: ID!, $p: ID!) { updateSessionPerson(sessionId: $s, personId: $p, values: { email: "session3@school.test" }) { personId } }`, { s: sessions[0]!.id, p: ids[2] });
+    await owner.ok(`mutation($id: ID!) { updatePerson(id: $id, values: { email: "office3@school.test" }) { id } }`, { id: ids[2] });
+
+    await ada.getByTestId('save-to-list').click();
+    await ada.waitForURL(/\/changesets\/[0-9a-f-]{36}$/);
+    changesetUrl = ada.url();
+    await expect.poll(() => ada.locator('[data-testid^="change-"]').count()).toBe(3);
+  });
+
+  it('shows the three values side by side and lets two reviewers see each other decide, by mouse and keyboard', async () => {
+    await rae.goto(changesetUrl);
+    await expect.poll(() => rae.locator('[data-testid^="change-"]').count()).toBe(3);
+    const conflictRow = (p: Page) => p.getByTestId('change-S3-email');
+    expect(await conflictRow(ada).innerText()).toMatch(/s3@school\.test[\s\S]*session3@school\.test[\s\S]*office3@school\.test[\s\S]*Conflict/);
+    expect(await ada.getByTestId('apply-changeset').isDisabled()).toBe(true);
+    await screenshot(ada, 'changeset-review');
+
+    await ada.getByTestId('approve-clean').click();
+    // Rae sees Ada's decisions without reloading.
+    await expect.poll(() => rae.getByTestId('change-S1-first_name').getByTestId('decided-by').innerText().catch(() => '')).toBe('Approved by ada@acme.test');
+
+    // Rae resolves the conflict from the keyboard: focus the row, m keeps the list value.
+    await rae.getByTestId('filter-CONFLICT').click();
+    await expect.poll(() => rae.locator('[data-testid^="change-"]').count()).toBe(1);
+    await conflictRow(rae).focus();
+    await rae.keyboard.press('m');
+    await expect.poll(() => conflictRow(ada).getByTestId('decided-by').innerText().catch(() => '')).toBe('Keep list value by rae@acme.test');
+    await screenshot(rae, 'changeset-review-second-reviewer');
+    await expect.poll(() => ada.getByTestId('apply-changeset').isDisabled()).toBe(false);
+  });
+
+  it('applies with progress, then rolls back after confirmation; the history says who did what', async () => {
+    await ada.getByTestId('apply-changeset').click();
+    await expect.poll(() => ada.getByTestId('changeset-status').innerText()).toBe('Applied');
+    await expect.poll(() => rae.getByTestId('changeset-status').innerText()).toBe('Applied');
+    expect(await values(ids[0]!)).toMatchObject({ first_name: 'Ada-Session' });
+    expect(String((await values(ids[1]!)).photo)).toMatch(/^\/session-photos\//);
+    expect(await values(ids[2]!)).toMatchObject({ email: 'office3@school.test' });
+    await screenshot(ada, 'changeset-applied');
+
+    await ada.getByTestId('rollback-changeset').click();
+    await screenshot(ada, 'changeset-rollback-confirm');
+    await ada.getByTestId('rollback-confirm').click();
+    await expect.poll(() => ada.getByTestId('changeset-status').innerText()).toBe('Rolled back');
+    expect(await values(ids[0]!)).toMatchObject({ first_name: 'Name1' });
+    expect((await values(ids[1]!)).photo).toBeUndefined();
+
+    await ada.goto(`${server.url}/lists/${listId}/sessions`);
+    const row = ada.locator('[data-testid^="changeset-row-"]').first();
+    await expect.poll(() => row.innerText()).toMatch(/Photo day[\s\S]*Rolled back[\s\S]*ada@acme\.test/);
+    await screenshot(ada, 'sessions-tab-history');
+  });
+
+  it('sets "review directory changes before applying" on the Sync tab; a run with a deactivation then waits in the runs panel', async () => {
+    const users = sim.directory.seedUsers(3, (i, u) => {
+      u.employeeId = `E${i}`;
+    });
+    const staff = await createStaffList(owner, 'Staff');
+    await configure(owner, { listId: staff, connectionId: await createConnection(owner, sim), deactivationLimitPercent: 100 });
+    expect((await syncAndWait(owner, staff, 'FULL')).counts.created).toBe(3);
+    await ada.goto(`${server.url}/lists/${staff}/sync`);
+    const policy = ada.getByTestId('sync-review-policy');
+    await policy.waitFor();
+    expect(await ada.getByTestId('auto-approve-CREATES').isDisabled()).toBe(true);
+    await ada.getByTestId('review-sync-changes').check();
+    await ada.getByTestId('auto-approve-CREATES').check();
+    await ada.getByTestId('auto-approve-UPDATES').check();
+    await ada.getByTestId('save-review-policy').click();
+    await expect.poll(async () => (await owner.ok<{ masterList: { reviewSyncChanges: boolean; autoApprove: string[] } }>(`query($id: ID!) { masterList(id: $id) { reviewSyncChanges autoApprove } }`, { id: staff })).masterList).toEqual({ reviewSyncChanges: true, autoApprove: ['CREATES', 'UPDATES'] });
+    await screenshot(ada, 'sync-review-policy');
+
+    sim.directory.deleteUser(users[2]!, 'deleted');
+    const held = await syncAndWait(owner, staff, 'FULL');
+    expect(held).toMatchObject({ status: 'HALTED', reason: 'this list reviews directory changes before applying: 1 deactivation awaits approval' });
+    await ada.reload();
+    await expect.poll(() => ada.getByTestId('sync-runs').innerText()).toContain('reviews directory changes before applying');
+    await screenshot(ada, 'sync-review-held-run');
+  });
+});
