@@ -135,7 +135,9 @@ describe.runIf(browserAvailable())('CSV import and export in Chromium', () => {
     await wizard().getByTestId('csv-import-submit').click();
     const review = wizard().getByTestId('halted-review');
     await review.waitFor();
+    expect(await review.getByTestId('halted-title').innerText()).toBe('Import halted: 5 people would be deactivated');
     expect(await review.getByTestId('halted-reason').innerText()).toContain('5 of 10 active people (50.0%) would be deactivated, more than the limit of 20%.');
+    expect(await review.getByTestId('preview-deactivations').innerText()).toContain('Not in the file');
     expect((await people(owner, roster)).get('R9')!.status).toBe('ACTIVE');
     await screenshot(page, 'csv-import-halted');
     await review.getByTestId('halted-approve').click();
