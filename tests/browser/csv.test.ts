@@ -5,7 +5,7 @@ import { setupOwner, startServer, type TestServer } from '../support/server.js';
 import { browserAvailable, launchBrowser, screenshot } from '../support/browser.js';
 import type { GraphQLTestClient } from '../support/graphql.js';
 import { people } from '../support/entra.js';
-import { createList, signIn } from './helpers.js';
+import { addPeople, createList, signIn } from './helpers.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -119,6 +119,33 @@ describe.runIf(browserAvailable())('CSV import and export in Chromium', () => {
     await expect.poll(stepTitle).toBe('Map columns');
     await expect.poll(() => wizard().getByTestId('csv-file-summary').innerText()).toBe('excel-unicode-text.txt · 3 rows · 6 columns · UTF-16 (little-endian), separated by tabs');
     await page.keyboard.press('Escape');
+  });
+
+  it('a full-roster file beyond the deactivation limit halts for review in the wizard, and Approve applies it', async () => {
+    const roster = await createList(owner, 'Roster', [['email', 'Email', 'EMAIL']]);
+    await addPeople(owner, roster, Array.from({ length: 10 }, (_, i) => ({ employee_id: `R${i}`, email: `r${i}@acme.test` })));
+    await page.goto(`${server.url}/lists/${roster}`);
+    await page.getByTestId('import-csv').click();
+    await wizard().getByTestId('csv-file').setInputFiles({ name: 'roster.csv', mimeType: 'text/csv', buffer: Buffer.from(`Employee ID,Email\n${[0, 1, 2, 3, 4].map((i) => `R${i},r${i}@acme.test`).join('\n')}\n`) });
+    await expect.poll(stepTitle).toBe('Map columns');
+    await wizard().getByTestId('csv-mapping-next').click();
+    await wizard().getByTestId('csv-full-roster').check();
+    await wizard().getByTestId('csv-preview-next').click();
+    await expect.poll(() => wizard().getByTestId('preview-deactivations').innerText()).toMatch(/^Would be deactivated\s*· 5/);
+    await wizard().getByTestId('csv-import-submit').click();
+    const review = wizard().getByTestId('halted-review');
+    await review.waitFor();
+    expect(await review.getByTestId('halted-title').innerText()).toBe('Import halted: 5 people would be deactivated');
+    expect(await review.getByTestId('halted-reason').innerText()).toContain('5 of 10 active people (50.0%) would be deactivated, more than the limit of 20%.');
+    expect(await review.getByTestId('preview-deactivations').innerText()).toContain('Not in the file');
+    expect((await people(owner, roster)).get('R9')!.status).toBe('ACTIVE');
+    await screenshot(page, 'csv-import-halted');
+    await review.getByTestId('halted-approve').click();
+    await page.getByTestId('confirm-approve').click();
+    await expect.poll(() => wizard().getByTestId('run-result').getAttribute('data-status')).toBe('SUCCEEDED');
+    expect([...(await people(owner, roster)).values()].filter((p) => p.status === 'INACTIVE')).toHaveLength(5);
+    await screenshot(page, 'csv-import-approved');
+    await wizard().getByTestId('csv-done').click();
   });
 
   it('exports the list with chosen columns and a BOM for Excel, formulas neutralised', async () => {

@@ -74,9 +74,11 @@ export const COUNTS: ReadonlyArray<{ key: CountKey; label: string; color?: strin
 /** The kinds of change a run makes, as stacked in the chart. */
 export const CHANGE_KINDS = COUNTS.filter((c) => c.color) as ReadonlyArray<{ key: CountKey; label: string; color: string; ink: string }>;
 
-/** Why a planned status change happens, in words. */
-export function changeReason(reason: string | null | undefined): string {
+/** Why a planned status change happens, in words; a file's people leave by not being in it. */
+export function changeReason(reason: string | null | undefined, source?: string | null): string {
   if (!reason) return '';
+  if (source === 'csv' && reason === 'removed_from_scope') return 'Not in the file';
+  if (source === 'csv' && reason === 'back_in_scope') return 'Back in the file';
   return (
     ({ removed_from_scope: 'No longer in the sync scope', disabled_at_source: 'Account disabled in Entra ID', back_in_scope: 'Back in the sync scope' } as Record<string, string>)[reason] ??
     reason.replace(/_/g, ' ')
