@@ -43,6 +43,16 @@ describe('CSV import through HTTP and GraphQL', () => {
     expect(roster.get('E003')!.values).not.toHaveProperty('start_date');
   });
 
+  it('applies at once on a list that reviews directory changes: the preview was the review', async () => {
+    const listId = await newList('reviewed list');
+    await owner.ok(`mutation($l: ID!) { setSyncReviewPolicy(listId: $l, reviewSyncChanges: true, autoApprove: []) { reviewSyncChanges } }`, { l: listId });
+    const imp = await uploadOk(owner, listId, fixture('google-sheets.csv'), 'google-sheets.csv');
+    await mapImport(owner, imp.id, ROSTER_MAPPINGS, 'Employee ID');
+    const run = await commitAndWait(owner, imp.id);
+    expect(run).toMatchObject({ status: 'SUCCEEDED', counts: { created: 3 } });
+    expect((await people(owner, listId)).size).toBe(3);
+  });
+
   it.each([
     ['empty.csv', 'EMPTY', /file is empty/],
     ['blank-lines.csv', 'EMPTY', /file is empty/],
