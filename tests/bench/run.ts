@@ -573,13 +573,25 @@ async function entraSection(): Promise<void> {
   if (code !== 0) throw new Error(`the Entra sync benchmark failed (exit code ${code})`);
 }
 
+/** The SCIM section (scim.ts) in a process of its own, like the Entra one. */
+async function scimSection(): Promise<void> {
+  const child = spawn(process.execPath, [...process.execArgv, path.join(import.meta.dirname, 'scim.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
+  const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
+  if (code !== 0) throw new Error(`the SCIM benchmark failed (exit code ${code})`);
+}
+
 // --entra-only (or BENCH_ENTRA=only) runs just the Entra sync section, --no-entra (BENCH_ENTRA=skip)
 // just the listing; --million (BENCH_ENTRA_USERS=1000000) syncs a million users instead of 100,000.
-const only = process.argv.includes('--entra-only') || process.env.BENCH_ENTRA === 'only';
-const skip = process.argv.includes('--no-entra') || process.env.BENCH_ENTRA === 'skip';
+// --scim-only (BENCH_SCIM=only) runs just the SCIM section, --no-scim (BENCH_SCIM=skip) leaves it
+// out; --scim-people=100000 (BENCH_SCIM_PEOPLE) provisions a larger list than 10,000.
+const scimOnly = process.argv.includes('--scim-only') || process.env.BENCH_SCIM === 'only';
+const only = process.argv.includes('--entra-only') || process.env.BENCH_ENTRA === 'only' || scimOnly;
+const skip = process.argv.includes('--no-entra') || process.env.BENCH_ENTRA === 'skip' || scimOnly;
+const skipScim = process.argv.includes('--no-scim') || process.env.BENCH_SCIM === 'skip' || (only && !scimOnly);
 (async () => {
   if (!only) await main();
   if (!skip) await entraSection();
+  if (!skipScim) await scimSection();
 })().catch((err: unknown) => {
   console.error(err);
   process.exit(1);
