@@ -315,20 +315,17 @@ export class ListsService {
   ensureSortIndex(key: string): Promise<void> {
     if (!KEY_RE.test(key)) return Promise.resolve();
     const sql = `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${sortIndexName(key)} ON person (list_id, (coalesce("values"->'${key}', 'null'::jsonb)), id)`;
-    // One build at a time: concurrent CREATE INDEX CONCURRENTLY on one table wait for each other's
-    // snapshots and deadlock (connecting SCIM adds 9 fields at once).
-    const done = this.indexChain
-      .then(() => this.deps.orm.em.getConnection().execute(sql))
+    const done = this.deps.orm.em
+      .getConnection()
+      .execute(sql)
       .then(() => undefined)
       .catch((err: unknown) => this.deps.logger.warn({ err, key }, 'could not build the sort index for a field'));
-    this.indexChain = done;
     this.pendingIndexes.add(done);
     void done.finally(() => this.pendingIndexes.delete(done));
     return done;
   }
 
   private readonly pendingIndexes = new Set<Promise<void>>();
-  private indexChain: Promise<void> = Promise.resolve();
 
   /** Waits for background index builds (shutdown and tests). */
   async settle(): Promise<void> {
