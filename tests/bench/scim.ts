@@ -1,5 +1,5 @@
 /**
- * The SCIM section of `npm run bench` (run alone with `--scim-only`): lookups (`userName eq`),
+ * The SCIM section of `npm run bench` (alone: BENCH_SCIM=only, or --scim-only on run.ts): lookups (`userName eq`),
  * creates, PATCHes and list pages deep in the list, at 16 and 75 concurrent clients, through
  * the whole server (real HTTP, bearer token, the provisioning log), each next to a floor measured
  * in the same run: a bare Node HTTP handler running the same indexed SQL through `pg` (for
@@ -95,16 +95,18 @@ function floorServer(pool: pg.Pool, listId: string, orgId: string): http.Server 
         let body: unknown;
         if (req.method === 'GET' && url.searchParams.has('filter')) {
           const userName = /"(.*)"/.exec(url.searchParams.get('filter')!)![1];
-          const [page, count] = await Promise.all([
-            pool.query(`${SELECT} WHERE su.list_id = $1 AND lower(su.user_name) = lower($2) ORDER BY su.created_at, su.person_id LIMIT 100`, [listId, userName]),
-            pool.query(`SELECT count(*)::int AS n FROM scim_user su JOIN person p ON p.id = su.person_id WHERE su.list_id = $1 AND lower(su.user_name) = lower($2)`, [listId, userName]),
-          ]);
-          body = { totalResults: count.rows[0].n, Resources: page.rows };
+          // One statement, as the API: a page that is not full gives the total.
+          const page = await pool.query(`${SELECT} WHERE su.list_id = $1 AND lower(su.user_name) = lower($2) ORDER BY su.created_at, su.person_id LIMIT 100`, [listId, userName]);
+          body = { totalResults: page.rows.length, Resources: page.rows };
         } else if (req.method === 'GET') {
           const start = Number(url.searchParams.get('startIndex') ?? 1);
           const [page, count] = await Promise.all([
-            pool.query(`${SELECT} WHERE su.list_id = $1 ORDER BY su.created_at, su.person_id LIMIT 100 OFFSET $2`, [listId, start - 1]),
-            pool.query(`SELECT count(*)::int AS n FROM scim_user su JOIN person p ON p.id = su.person_id WHERE su.list_id = $1`, [listId]),
+            pool.query(
+              `WITH page AS (SELECT * FROM unnest(ARRAY(SELECT su.person_id FROM scim_user su WHERE su.list_id = $1 ORDER BY su.created_at, su.person_id LIMIT 100 OFFSET $2)) WITH ORDINALITY AS page(person_id, n))
+               ${SELECT} JOIN page ON page.person_id = su.person_id ORDER BY page.n`,
+              [listId, start - 1],
+            ),
+            pool.query(`SELECT count(*)::int AS n FROM scim_user su WHERE su.list_id = $1`, [listId]),
           ]);
           body = { totalResults: count.rows[0].n, Resources: page.rows };
         } else if (req.method === 'POST') {
