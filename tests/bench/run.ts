@@ -565,35 +565,35 @@ async function main(): Promise<void> {
 }
 
 /**
- * The Entra sync section (entra.ts) in a process of its own: it needs the simulator's certificate
- * in NODE_EXTRA_CA_CERTS from the start, and its memory figures must not include this section's.
+ * A section of the benchmark (entra.ts, csv.ts, scim.ts) in a process of its own: the Entra one
+ * needs the simulator's certificate in NODE_EXTRA_CA_CERTS from the start, and each section's
+ * memory figures must be its own.
  */
-async function entraSection(): Promise<void> {
-  const child = spawn(process.execPath, [...process.execArgv, path.join(import.meta.dirname, 'entra.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
+async function section(file: string, name: string): Promise<void> {
+  const child = spawn(process.execPath, [...process.execArgv, '--expose-gc', path.join(import.meta.dirname, file), ...process.argv.slice(2)], { stdio: 'inherit' });
   const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
-  if (code !== 0) throw new Error(`the Entra sync benchmark failed (exit code ${code})`);
+  if (code !== 0) throw new Error(`the ${name} benchmark failed (exit code ${code})`);
 }
 
-/** The CSV import section (csv.ts) in a process of its own, so its memory figures are its own. */
-async function csvSection(): Promise<void> {
-  const child = spawn(process.execPath, [...process.execArgv, '--expose-gc', path.join(import.meta.dirname, 'csv.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
-  const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
-  if (code !== 0) throw new Error(`the CSV import benchmark failed (exit code ${code})`);
-}
-
-// --entra-only (or BENCH_ENTRA=only) runs just the Entra sync section, --no-entra (BENCH_ENTRA=skip)
-// skips it; --million (BENCH_ENTRA_USERS=1000000) syncs a million users instead of 100,000.
-// --csv-only (BENCH_CSV=only) runs just the CSV import section, --no-csv (BENCH_CSV=skip) skips it;
-// --csv-rows=N (BENCH_CSV_ROWS) imports N rows instead of 100,000. Through the root `npm run bench`,
-// npm keeps flags to itself: use the variables there, or `npm run bench -w @rollcall/tests -- --csv-only`.
-const csvOnly = process.argv.includes('--csv-only') || process.env.BENCH_CSV === 'only';
-const only = process.argv.includes('--entra-only') || process.env.BENCH_ENTRA === 'only';
-const skip = process.argv.includes('--no-entra') || process.env.BENCH_ENTRA === 'skip';
-const skipCsv = process.argv.includes('--no-csv') || process.env.BENCH_CSV === 'skip' || only;
+// Sections: the listing (this file), Entra sync, CSV import and SCIM. --X-only (BENCH_X=only)
+// runs just one of entra, csv and scim; --no-X (BENCH_X=skip) leaves it out. --million
+// (BENCH_ENTRA_USERS=1000000) syncs a million users instead of 100,000; --csv-rows=N
+// (BENCH_CSV_ROWS) imports N rows instead of 100,000; --scim-people=N (BENCH_SCIM_PEOPLE)
+// provisions a larger list than 10,000. Through the root `npm run bench`, npm keeps flags to
+// itself: use the variables there, or `npm run bench -w @rollcall/tests -- --csv-only`.
+const flag = (name: string, env: string, value: string) => process.argv.includes(`--${value === 'only' ? `${name}-only` : `no-${name}`}`) || process.env[env] === value;
+const sections = [
+  { name: 'entra', env: 'BENCH_ENTRA', file: 'entra.ts', title: 'Entra sync' },
+  { name: 'csv', env: 'BENCH_CSV', file: 'csv.ts', title: 'CSV import' },
+  { name: 'scim', env: 'BENCH_SCIM', file: 'scim.ts', title: 'SCIM' },
+];
+const onlyOne = sections.find((x) => flag(x.name, x.env, 'only'));
 (async () => {
-  if (!only && !csvOnly) await main();
-  if (!skip && !csvOnly) await entraSection();
-  if (!skipCsv) await csvSection();
+  if (!onlyOne) await main();
+  for (const x of sections) {
+    if (onlyOne ? onlyOne !== x : flag(x.name, x.env, 'skip')) continue;
+    await section(x.file, x.title);
+  }
 })().catch((err: unknown) => {
   console.error(err);
   process.exit(1);

@@ -79,22 +79,32 @@ export class ScimUsersStore {
     return row ? toUser(row) : null;
   }
 
-  /** A page of users and the total, as two statements run concurrently on the pool. */
+  /**
+   * A page of users and the total (counted only when the page is full or past the end). The page picks
+   * its person ids first from the list's indexes alone (index-only for the default order), then
+   * reads those 100 rows: OFFSET skips index entries, never whole joined rows. The person is
+   * joined only when the filter needs it (`active`).
+   */
   async list(em: EntityManager, listId: string, q: ListQuery): Promise<{ total: number; users: StoredUser[] }> {
     const where = q.filter ? filterToSql(q.filter) : { sql: 'TRUE', params: [] };
     const sort = q.sortBy ? sortExpression(q.sortBy) : { sql: 'su.created_at', params: [] };
     const dir = q.descending ? 'DESC' : 'ASC';
+    const from = where.sql.includes('p.') || sort.sql.includes('p.') ? 'scim_user su JOIN person p ON p.id = su.person_id' : 'scim_user su';
+    const order = `${sort.sql} ${dir} NULLS LAST, su.person_id ${dir}`;
     const conn = em.getConnection();
-    const [rows, [count]] = await Promise.all([
-      q.count === 0
-        ? Promise.resolve([] as Row[])
-        : conn.execute<Row[]>(
-            `${SELECT} WHERE su.list_id = ? AND ${where.sql} ORDER BY ${sort.sql} ${dir} NULLS LAST, su.person_id ${dir} LIMIT ? OFFSET ?`,
-            [listId, ...where.params, ...sort.params, q.count, q.startIndex - 1],
-          ),
-      conn.execute<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM scim_user su JOIN person p ON p.id = su.person_id WHERE su.list_id = ? AND ${where.sql}`, [listId, ...where.params]),
-    ]);
-    return { total: count?.n ?? 0, users: rows.map(toUser) };
+    const countTotal = async () =>
+      (await conn.execute<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM ${from} WHERE su.list_id = ? AND ${where.sql}`, [listId, ...where.params]))[0]?.n ?? 0;
+    if (q.count === 0) return { total: await countTotal(), users: [] };
+    const rows = await conn.execute<Row[]>(
+      // ARRAY(subquery) keeps the subquery's order; WITH ORDINALITY numbers it for the final ORDER BY.
+      `WITH page AS (SELECT * FROM unnest(ARRAY(SELECT su.person_id FROM ${from} WHERE su.list_id = ? AND ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?)) WITH ORDINALITY AS page(person_id, n))
+       ${SELECT} JOIN page ON page.person_id = su.person_id ORDER BY page.n`,
+      [listId, ...where.params, ...sort.params, q.count, q.startIndex - 1],
+    );
+    // A page that is not full ends the results, so it gives the total without counting: identity
+    // providers' `userName eq` lookups are one statement.
+    const total = rows.length < q.count && (rows.length > 0 || q.startIndex === 1) ? q.startIndex - 1 + rows.length : await countTotal();
+    return { total, users: rows.map(toUser) };
   }
 
   /**
