@@ -313,19 +313,42 @@ export class ListsService {
   /**
    * Builds, in the background and without blocking writes, the index that keeps sorting by this
    * field key fast (one index per key, shared by every list; keys are validated identifiers).
+   * Builds run one at a time: concurrent CREATE INDEX CONCURRENTLY on one table wait for each
+   * other's snapshots and PostgreSQL ends one of them as a deadlock (as when a SCIM connection or
+   * an Entra mapping adds several fields at once). A build that failed leaves an invalid index,
+   * which IF NOT EXISTS would keep for ever, so an invalid one is dropped and built again.
    */
   ensureSortIndex(key: string): Promise<void> {
     if (!KEY_RE.test(key)) return Promise.resolve();
-    const sql = `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${sortIndexName(key)} ON person (list_id, (coalesce("values"->'${key}', 'null'::jsonb)), id)`;
-    const done = this.deps.orm.em
-      .getConnection()
-      .execute(sql)
-      .then(() => undefined)
+    const name = sortIndexName(key);
+    const conn = this.deps.orm.em.getConnection();
+    const build = async () => {
+      for (let attempt = 1; ; attempt++) {
+        const [existing] = await conn.execute<Array<{ valid: boolean }>>(
+          `SELECT i.indisvalid AS valid FROM pg_class c JOIN pg_index i ON i.indexrelid = c.oid WHERE c.relname = ?`,
+          [name],
+        );
+        if (existing?.valid) return;
+        try {
+          if (existing) await conn.execute(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`);
+          await conn.execute(`CREATE INDEX CONCURRENTLY IF NOT EXISTS ${name} ON person (list_id, (coalesce("values"->'${key}', 'null'::jsonb)), id)`);
+          return;
+        } catch (err) {
+          if (attempt >= 3) throw err;
+        }
+      }
+    };
+    const done = this.indexBuilds
+      .then(build)
       .catch((err: unknown) => this.deps.logger.warn({ err, key }, 'could not build the sort index for a field'));
+    this.indexBuilds = done;
     this.pendingIndexes.add(done);
     void done.finally(() => this.pendingIndexes.delete(done));
     return done;
   }
+
+  /** The sort-index builds of this process, one after another. */
+  private indexBuilds: Promise<void> = Promise.resolve();
 
   private readonly pendingIndexes = new Set<Promise<void>>();
 
