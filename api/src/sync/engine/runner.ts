@@ -7,7 +7,7 @@ import type { Actor } from '../../audit/audit-entry.entity.js';
 import { ListFieldSchema, MasterListSchema, type ListField } from '../../lists/list.entities.js';
 import { mapRecord, type FieldMappingRule } from './mapping.js';
 import { emptyPlan, planCounts, Planner } from './plan.js';
-import { checkReview, checkSafety, DEFAULT_THRESHOLD, type DeactivationThreshold } from './safety.js';
+import { checkReview, checkSafety, DEFAULT_THRESHOLD, splitForReview, type DeactivationThreshold } from './safety.js';
 import { activeSourcePeople, applyPlan, emailIndex, loadCandidates, mappingRules, peopleByAnchor, peopleCounts, tidySearchIndex, type ApplyContext, type ApplyResult } from './apply.js';
 import type { CurrentPerson, DesiredPerson, Plan, PlanProblem, SourceRecord } from './types.js';
 import { CHANNEL } from '../../events/event-bus.js';
@@ -81,6 +81,9 @@ export interface RunOutcome {
   reason: string | null;
   problems: PlanProblem[];
 }
+
+/** A plan kept for approval; `applied`: what the review setting applied at once when it was held. */
+type HeldPlan = Plan & { applied?: ApplyResult };
 
 /** Heartbeat and progress announcements while a run works: at least once a second. */
 const HEARTBEAT_MS = 1_000;
@@ -342,7 +345,21 @@ export class SyncRunner {
         await rollback();
         held = { ...pending, creates: [...before.creates, ...pending.creates], updates: [...before.updates, ...pending.updates], deactivations: [...before.deactivations, ...pending.deactivations], reactivations: [...before.reactivations, ...pending.reactivations] };
       }
-      await this.finish(em, runId, 'HALTED', counts, verdict.reason, all, held);
+      // The review setting holds only the kinds it does not auto-approve: the others are applied
+      // now, in one transaction (a failure fails the run, nothing written), and the held plan
+      // remembers them so that its approval reports the whole run. A halted run's counts are
+      // what it holds; the source's `committed` is not called, so the next delta reads them again.
+      let applied: ApplyResult | undefined;
+      if ('applied' in verdict && verdict.applied.length > 0) {
+        const split = splitForReview(held, verdict.held);
+        held = split.held;
+        await this.progress(em, runId, 'APPLYING', counts);
+        applied = await em.transactional((tx) => applyPlan(tx, ctx, split.now, this.deps.clock, Number.MAX_SAFE_INTEGER));
+        const h = planCounts(held);
+        Object.assign(counts, { created: h.created, updated: h.updated, deactivated: h.deactivated, reactivated: h.reactivated });
+      }
+      await this.finish(em, runId, 'HALTED', counts, verdict.reason, all, applied ? { ...held, applied } : held);
+      if (applied) await this.tidy(em, { ...counts, ...applied });
       return { runId, status: 'HALTED', counts, reason: verdict.reason, problems: all };
     }
 
@@ -375,7 +392,7 @@ export class SyncRunner {
   async approve(organizationId: string, runId: string, actor: Actor): Promise<RunOutcome> {
     const em = this.deps.orm.em.fork();
     await this.recoverInterrupted(em);
-    let rows: Array<{ list_id: string; source: string; held_plan: Plan; counts: RunCounts }>;
+    let rows: Array<{ list_id: string; source: string; held_plan: HeldPlan; counts: RunCounts }>;
     try {
       rows = await em.execute(
         `UPDATE sync_run SET status = 'RUNNING', phase = 'APPLYING', heartbeat_at = ?, reason = NULL
@@ -396,6 +413,8 @@ export class SyncRunner {
     try {
       const written = await applyPlan(em, { ...req, source: row.source, actor }, row.held_plan, this.deps.clock);
       Object.assign(counts, written);
+      // What the review setting applied when the run was held (auto-approved kinds) counts too.
+      for (const [k, v] of Object.entries(row.held_plan.applied ?? {})) counts[k as keyof ApplyResult] += v;
       await this.finish(em, runId, 'SUCCEEDED', counts, `approved by ${actor.label}`, row.held_plan.problems, row.held_plan);
       await this.tidy(em, counts);
       return { runId, status: 'SUCCEEDED', counts, reason: `approved by ${actor.label}`, problems: row.held_plan.problems };
