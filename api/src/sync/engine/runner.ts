@@ -334,7 +334,8 @@ export class SyncRunner {
       return { runId, status: 'SUCCEEDED', counts, reason, problems: all };
     }
     const safety = checkSafety({ deactivations: { length: counts.deactivated } }, start.active, counts.seen, full ? 'full' : 'delta', limit);
-    const verdict = safety.halt ? safety : checkReview(counts, review);
+    const reviewed = safety.halt ? null : checkReview(counts, review);
+    const verdict = reviewed ?? safety;
     if (verdict.halt) {
       // Unreachable after early writes (they start only when no outcome can halt); what a staged
       // run wrote is rolled back, so the held plan is the whole plan and nothing was written.
@@ -350,8 +351,8 @@ export class SyncRunner {
       // remembers them so that its approval reports the whole run. A halted run's counts are
       // what it holds; the source's `committed` is not called, so the next delta reads them again.
       let applied: ApplyResult | undefined;
-      if ('applied' in verdict && verdict.applied.length > 0) {
-        const split = splitForReview(held, verdict.held);
+      if (reviewed?.halt && reviewed.applied.length > 0) {
+        const split = splitForReview(held, reviewed.held);
         held = split.held;
         await this.progress(em, runId, 'APPLYING', counts);
         applied = await em.transactional((tx) => applyPlan(tx, ctx, split.now, this.deps.clock, Number.MAX_SAFE_INTEGER));
@@ -471,7 +472,7 @@ export class SyncRunner {
     if (req) await this.announce(em, runId, req);
   }
 
-  private async finish(em: EntityManager, runId: string, status: RunStatus, counts: RunCounts, reason: string | null, problems: PlanProblem[], held?: Plan): Promise<void> {
+  private async finish(em: EntityManager, runId: string, status: RunStatus, counts: RunCounts, reason: string | null, problems: PlanProblem[], held?: HeldPlan): Promise<void> {
     await em.execute(
       `UPDATE sync_run SET status = ?, phase = 'DONE', counts = ?::jsonb, errors = ?::jsonb, reason = ?, held_plan = ?::jsonb, finished_at = ?, heartbeat_at = ? WHERE id = ?`,
       [status, JSON.stringify(counts), JSON.stringify(problems.slice(0, KEEP_ERRORS)), reason, held ? JSON.stringify(held) : null, this.deps.clock.now(), this.deps.clock.now(), runId],
