@@ -347,15 +347,16 @@ export class SyncRunner {
         held = { ...pending, creates: [...before.creates, ...pending.creates], updates: [...before.updates, ...pending.updates], deactivations: [...before.deactivations, ...pending.deactivations], reactivations: [...before.reactivations, ...pending.reactivations] };
       }
       // The review setting holds only the kinds it does not auto-approve: the others are applied
-      // now, in one transaction (a failure fails the run, nothing written), and the held plan
-      // remembers them so that its approval reports the whole run. A halted run's counts are
-      // what it holds; the source's `committed` is not called, so the next delta reads them again.
+      // now, in one transaction (the writer's batches nest in it; a failure fails the run with
+      // nothing written), and the held plan remembers them so that its approval reports the whole
+      // run. A halted run's counts are what it holds; the source's `committed` is not called, so
+      // the next delta reads the applied changes again (and finds them unchanged).
       let applied: ApplyResult | undefined;
       if (reviewed?.halt && reviewed.applied.length > 0) {
         const split = splitForReview(held, reviewed.held);
         held = split.held;
         await this.progress(em, runId, 'APPLYING', counts);
-        applied = await em.transactional((tx) => applyPlan(tx, ctx, split.now, this.deps.clock, Number.MAX_SAFE_INTEGER));
+        applied = await em.transactional((tx) => applyPlan(tx, ctx, split.now, this.deps.clock, WRITE_BATCH));
         const h = planCounts(held);
         Object.assign(counts, { created: h.created, updated: h.updated, deactivated: h.deactivated, reactivated: h.reactivated });
       }
