@@ -133,7 +133,7 @@ describe.runIf(browserAvailable())('sessions and changeset review in Chromium', 
     await screenshot(ada, 'sessions-tab-history');
   });
 
-  it('sets "review directory changes before applying" on the Sync tab; a run with a deactivation then waits in the runs panel', async () => {
+  it('sets "review directory changes before applying" on the Sync tab; a run applies its joiner and holds its deactivation for review in the runs panel', async () => {
     const users = sim.directory.seedUsers(3, (i, u) => {
       u.employeeId = `E${i}`;
     });
@@ -152,10 +152,42 @@ describe.runIf(browserAvailable())('sessions and changeset review in Chromium', 
     await screenshot(ada, 'sync-review-policy');
 
     sim.directory.deleteUser(users[2]!, 'deleted');
+    sim.directory.updateUser(users[0]!, { department: 'Finance' });
+    sim.directory.seedUsers(1, (_i, u) => {
+      u.employeeId = 'E-NEW';
+    });
     const held = await syncAndWait(owner, staff, 'FULL');
-    expect(held).toMatchObject({ status: 'HALTED', reason: 'this list reviews directory changes before applying: 1 deactivation awaits approval' });
+    expect(held).toMatchObject({
+      status: 'HALTED',
+      reason: 'this list reviews directory changes before applying: 1 deactivation awaits approval; 1 new person, 1 update (auto-approved) applied at once',
+    });
     await ada.reload();
-    await expect.poll(() => ada.getByTestId('sync-runs').innerText()).toContain('reviews directory changes before applying');
+    // The held run's review says why it was held (the setting, not the safety limit), in the
+    // changeset review's words and with its filters.
+    const review = ada.getByTestId('halted-review');
+    await review.waitFor();
+    expect(await review.getAttribute('data-held-by')).toBe('review');
+    expect(await review.getByTestId('halted-title').innerText()).toBe('Sync held for review: 1 change to approve');
+    expect(await review.getByTestId('halted-status').innerText()).toBe('In review');
+    const why = await review.getByTestId('halted-reason').innerText();
+    expect(why).toMatch(/^This list reviews directory changes before applying: 1 deactivation awaits approval; .*\. The kinds of change this list applies without review were written; the rest wait below\./);
+    expect(why).not.toContain('safety limit');
+    expect(await review.getByTestId('halted-written').innerText()).toBe('Only the auto-approved changes were written.');
+    expect(await review.getByTestId('filter-ALL').innerText()).toBe('All 1');
+    expect(await review.getByTestId('filter-deactivations').innerText()).toBe('Deactivations 1');
+    expect(await review.getByTestId('filter-creates').count()).toBe(0);
+    const row = review.getByTestId('preview-deactivations').getByTestId('preview-row');
+    await row.waitFor();
+    expect(await row.innerText()).toMatch(/^E2\t/);
     await screenshot(ada, 'sync-review-held-run');
+
+    await review.getByTestId('halted-approve').click();
+    await ada.getByTestId('approve-dialog').getByTestId('confirm-approve').click();
+    const result = ada.getByTestId('run-result');
+    await expect.poll(() => result.getAttribute('data-status').catch(() => null), { timeout: 30_000 }).toBe('SUCCEEDED');
+    // The approved run counts the whole run: what was applied at once and what was held.
+    await expect.poll(() => result.getByTestId('count-created').locator('dd').innerText()).toBe('1');
+    expect(await result.getByTestId('count-deactivated').locator('dd').innerText()).toBe('1');
+    await screenshot(ada, 'sync-review-approved');
   });
 });

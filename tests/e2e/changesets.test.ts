@@ -460,14 +460,29 @@ describe('changesets on a list synced from Entra ID: locked fields are blocked, 
     expect((await syncAndWait(owner, reviewed, 'FULL')).counts.created).toBe(3);
     sim.directory.updateUser(users[0]!, { department: 'Finance' });
     expect((await syncAndWait(owner, reviewed, 'FULL')).status).toBe('SUCCEEDED');
-    // A deactivation is not: the run is held with its plan, nothing written, until approved.
+    // A deactivation is not: only it is held, with its plan, until approved; the joiner in the
+    // same run is applied at once.
     sim.directory.removeMember(group, users[1]!);
+    const [joiner] = sim.directory.seedUsers(1, (_i, u) => {
+      u.employeeId = 'R-NEW';
+    });
+    sim.directory.addMember(group, joiner!);
     const held = await syncAndWait(owner, reviewed, 'FULL');
-    expect(held).toMatchObject({ status: 'HALTED', reason: 'this list reviews directory changes before applying: 1 deactivation awaits approval' });
+    expect(held).toMatchObject({
+      status: 'HALTED',
+      reason: 'this list reviews directory changes before applying: 1 deactivation awaits approval; 1 new person (auto-approved) applied at once',
+      counts: { created: 0, deactivated: 1 },
+    });
     const active = async () => (await owner.ok<{ people: { totalCount: number } }>(`query($l: ID!) { people(listId: $l) { totalCount } }`, { l: reviewed })).people.totalCount;
+    expect(await active()).toBe(4);
+    const { syncRun } = await owner.ok<{ syncRun: { preview: { creates: unknown[]; deactivations: Array<{ uid: string }> } } }>(
+      `query($id: ID!) { syncRun(id: $id) { preview(first: 10) { creates { uid } deactivations { uid } } } }`,
+      { id: held.id },
+    );
+    expect(syncRun.preview).toEqual({ creates: [], deactivations: [{ uid: 'R1' }] });
+    const approved = (await owner.ok<{ approveSyncRun: { status: string; counts: { created: number; deactivated: number } } }>(`mutation($id: ID!) { approveSyncRun(id: $id) { status counts { created deactivated } } }`, { id: held.id })).approveSyncRun;
+    expect(approved).toEqual({ status: 'SUCCEEDED', counts: { created: 1, deactivated: 1 } });
     expect(await active()).toBe(3);
-    expect((await owner.ok<{ approveSyncRun: { status: string } }>(`mutation($id: ID!) { approveSyncRun(id: $id) { status } }`, { id: held.id })).approveSyncRun.status).toBe('SUCCEEDED');
-    expect(await active()).toBe(2);
     expect(await owner.errorCode(`mutation($l: ID!) { setSyncReviewPolicy(listId: $l, reviewSyncChanges: true, autoApprove: [SOMETIMES]) { id } }`, { l: reviewed })).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 });

@@ -9,6 +9,8 @@ import type { SourceRecord } from './types.js';
 
 const ORG = '20000000-0000-4000-8000-000000000001';
 const LIST = '20000000-0000-4000-8000-000000000002';
+/** A second list, for the review setting, so its runs do not disturb the first's. */
+const REVIEWED = '20000000-0000-4000-8000-000000000003';
 const actor = { type: 'SYNC' as const, id: null, label: 'test directory' };
 
 /** An in-memory directory that pages its users like a real source would. */
@@ -42,18 +44,20 @@ describe('SyncRunner against PostgreSQL', () => {
     orm = await initOrm(db.url);
     runner = new SyncRunner({ orm, clock, ids: randomIds, logger: createLogger('silent') });
     await sql(`INSERT INTO organization (id, name) VALUES (?, 'Org')`, [ORG]);
-    await sql(`INSERT INTO master_list (id, organization_id, name) VALUES (?, ?, 'Staff')`, [LIST, ORG]);
     const fields: Array<[string, string, string, string | null]> = [
       ['employee_id', 'TEXT', 'employeeId', 'TRIM'],
       ['email', 'EMAIL', 'mail', 'LOWERCASE'],
       ['department', 'TEXT', 'department', 'DIRECT'],
       ['badge', 'TEXT', '', null],
     ];
-    for (const [i, [key, type, attr, transform]] of fields.entries()) {
-      const id = randomIds.uuid();
-      await sql(`INSERT INTO list_field (id, organization_id, list_id, key, label, type, position, required) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, [id, ORG, LIST, key, key, type, i, i === 0]);
-      if (i === 0) await sql(`UPDATE master_list SET uid_field_id = ? WHERE id = ?`, [id, LIST]);
-      if (transform) await sql(`INSERT INTO field_mapping (id, organization_id, list_id, field_id, provider, source_attribute, transform) VALUES (?, ?, ?, ?, 'entra', ?, ?)`, [randomIds.uuid(), ORG, LIST, id, attr, transform]);
+    for (const list of [LIST, REVIEWED]) {
+      await sql(`INSERT INTO master_list (id, organization_id, name) VALUES (?, ?, ?)`, [list, ORG, list === LIST ? 'Staff' : 'Reviewed staff']);
+      for (const [i, [key, type, attr, transform]] of fields.entries()) {
+        const id = randomIds.uuid();
+        await sql(`INSERT INTO list_field (id, organization_id, list_id, key, label, type, position, required) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, [id, ORG, list, key, key, type, i, i === 0]);
+        if (i === 0) await sql(`UPDATE master_list SET uid_field_id = ? WHERE id = ?`, [id, list]);
+        if (transform) await sql(`INSERT INTO field_mapping (id, organization_id, list_id, field_id, provider, source_attribute, transform) VALUES (?, ?, ?, ?, 'entra', ?, ?)`, [randomIds.uuid(), ORG, list, id, attr, transform]);
+      }
     }
   });
   afterAll(async () => {
@@ -191,5 +195,40 @@ describe('SyncRunner against PostgreSQL', () => {
     );
     expect(adopted).toEqual({ id: hand, uid: 'E-GRACE', source: 'entra', source_anchor: 'obj-grace', badge: 'kept' });
     expect((await sql<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM person WHERE "values"->>'email' = ?`, [held!.email]))[0]!.n).toBe(2);
+  });
+
+  it('with "review directory changes" on, applies the auto-approved kinds at once and holds only the rest', async () => {
+    const into = (source: Source, mode: 'FULL' | 'DELTA' = 'DELTA') => runner.run({ organizationId: ORG, listId: REVIEWED, source, trigger: 'MANUAL', mode, actor });
+    const people = (where: string) => sql<Array<{ uid: string; status: string; department: string }>>(`SELECT uid, status, "values"->>'department' AS department FROM person WHERE list_id = ? AND ${where} ORDER BY uid`, [REVIEWED]);
+    expect((await into(directory(users(10)), 'FULL')).counts.created).toBe(10);
+    await sql(`UPDATE master_list SET review_sync_changes = true, auto_approve = '["CREATES", "UPDATES"]'::jsonb WHERE id = ?`, [REVIEWED]);
+
+    // A delta run (written in a staged transaction) with two joiners, one mover and one leaver.
+    const changes = [...users(12).slice(10), { ...users(1, 'Maths')[0]! }];
+    const out = await into(directory(changes, 1, { removed: ['obj-9'] }));
+    expect(out).toMatchObject({
+      status: 'HALTED',
+      reason: 'this list reviews directory changes before applying: 1 deactivation awaits approval; 2 new people, 1 update (auto-approved) applied at once',
+      counts: { created: 0, updated: 0, deactivated: 1, reactivated: 0 },
+    });
+    expect((await people(`uid IN ('E10', 'E11', 'E0')`)).map((p) => [p.uid, p.status, p.department])).toEqual([
+      ['E0', 'ACTIVE', 'Maths'],
+      ['E10', 'ACTIVE', 'Science'],
+      ['E11', 'ACTIVE', 'Science'],
+    ]);
+    expect((await people(`uid = 'E9'`))[0]!.status).toBe('ACTIVE');
+    const [row] = await sql<Array<{ held_plan: { creates: unknown[]; updates: unknown[]; deactivations: unknown[]; applied: Record<string, number> } }>>(`SELECT held_plan FROM sync_run WHERE id = ?`, [out.runId]);
+    expect(row!.held_plan).toMatchObject({ creates: [], updates: [], deactivations: [expect.objectContaining({ uid: 'E9' })], applied: { created: 2, updated: 1 } });
+
+    // Approval applies the rest and reports the whole run.
+    const approved = await runner.approve(ORG, out.runId, actor);
+    expect(approved).toMatchObject({ status: 'SUCCEEDED', counts: { created: 2, updated: 1, deactivated: 1 } });
+    expect((await people(`uid = 'E9'`))[0]!.status).toBe('INACTIVE');
+
+    // Nothing but auto-approved kinds: applied, not held; nothing auto-approved: nothing written.
+    expect(await into(directory(users(13).slice(12)))).toMatchObject({ status: 'SUCCEEDED', counts: { created: 1 } });
+    await sql(`UPDATE master_list SET auto_approve = '[]'::jsonb WHERE id = ?`, [REVIEWED]);
+    expect(await into(directory(users(14).slice(13)))).toMatchObject({ status: 'HALTED', reason: 'this list reviews directory changes before applying: 1 new person awaits approval' });
+    expect(await people(`uid = 'E13'`)).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import type { Actor } from '../../audit/audit-entry.entity.js';
 import { ListFieldSchema, MasterListSchema, type ListField } from '../../lists/list.entities.js';
 import { mapRecord, type FieldMappingRule } from './mapping.js';
 import { emptyPlan, planCounts, Planner } from './plan.js';
-import { checkReview, checkSafety, DEFAULT_THRESHOLD, type DeactivationThreshold } from './safety.js';
+import { checkReview, checkSafety, DEFAULT_THRESHOLD, splitForReview, type DeactivationThreshold } from './safety.js';
 import { activeSourcePeople, applyPlan, emailIndex, loadCandidates, mappingRules, peopleByAnchor, peopleCounts, tidySearchIndex, type ApplyContext, type ApplyResult } from './apply.js';
 import type { CurrentPerson, DesiredPerson, Plan, PlanProblem, SourceRecord } from './types.js';
 import { CHANNEL } from '../../events/event-bus.js';
@@ -81,6 +81,9 @@ export interface RunOutcome {
   reason: string | null;
   problems: PlanProblem[];
 }
+
+/** A plan kept for approval; `applied`: what the review setting applied at once when it was held. */
+type HeldPlan = Plan & { applied?: ApplyResult };
 
 /** Heartbeat and progress announcements while a run works: at least once a second. */
 const HEARTBEAT_MS = 1_000;
@@ -331,7 +334,8 @@ export class SyncRunner {
       return { runId, status: 'SUCCEEDED', counts, reason, problems: all };
     }
     const safety = checkSafety({ deactivations: { length: counts.deactivated } }, start.active, counts.seen, full ? 'full' : 'delta', limit);
-    const verdict = safety.halt ? safety : checkReview(counts, review);
+    const reviewed = safety.halt ? null : checkReview(counts, review);
+    const verdict = reviewed ?? safety;
     if (verdict.halt) {
       // Unreachable after early writes (they start only when no outcome can halt); what a staged
       // run wrote is rolled back, so the held plan is the whole plan and nothing was written.
@@ -342,7 +346,22 @@ export class SyncRunner {
         await rollback();
         held = { ...pending, creates: [...before.creates, ...pending.creates], updates: [...before.updates, ...pending.updates], deactivations: [...before.deactivations, ...pending.deactivations], reactivations: [...before.reactivations, ...pending.reactivations] };
       }
-      await this.finish(em, runId, 'HALTED', counts, verdict.reason, all, held);
+      // The review setting holds only the kinds it does not auto-approve: the others are applied
+      // now, in one transaction (the writer's batches nest in it; a failure fails the run with
+      // nothing written), and the held plan remembers them so that its approval reports the whole
+      // run. A halted run's counts are what it holds; the source's `committed` is not called, so
+      // the next delta reads the applied changes again (and finds them unchanged).
+      let applied: ApplyResult | undefined;
+      if (reviewed?.halt && reviewed.applied.length > 0) {
+        const split = splitForReview(held, reviewed.held);
+        held = split.held;
+        await this.progress(em, runId, 'APPLYING', counts);
+        applied = await em.transactional((tx) => applyPlan(tx, ctx, split.now, this.deps.clock, WRITE_BATCH));
+        const h = planCounts(held);
+        Object.assign(counts, { created: h.created, updated: h.updated, deactivated: h.deactivated, reactivated: h.reactivated });
+      }
+      await this.finish(em, runId, 'HALTED', counts, verdict.reason, all, applied ? { ...held, applied } : held);
+      if (applied) await this.tidy(em, { ...counts, ...applied });
       return { runId, status: 'HALTED', counts, reason: verdict.reason, problems: all };
     }
 
@@ -375,7 +394,7 @@ export class SyncRunner {
   async approve(organizationId: string, runId: string, actor: Actor): Promise<RunOutcome> {
     const em = this.deps.orm.em.fork();
     await this.recoverInterrupted(em);
-    let rows: Array<{ list_id: string; source: string; held_plan: Plan; counts: RunCounts }>;
+    let rows: Array<{ list_id: string; source: string; held_plan: HeldPlan; counts: RunCounts }>;
     try {
       rows = await em.execute(
         `UPDATE sync_run SET status = 'RUNNING', phase = 'APPLYING', heartbeat_at = ?, reason = NULL
@@ -396,6 +415,8 @@ export class SyncRunner {
     try {
       const written = await applyPlan(em, { ...req, source: row.source, actor }, row.held_plan, this.deps.clock);
       Object.assign(counts, written);
+      // What the review setting applied when the run was held (auto-approved kinds) counts too.
+      for (const [k, v] of Object.entries(row.held_plan.applied ?? {})) counts[k as keyof ApplyResult] += v;
       await this.finish(em, runId, 'SUCCEEDED', counts, `approved by ${actor.label}`, row.held_plan.problems, row.held_plan);
       await this.tidy(em, counts);
       return { runId, status: 'SUCCEEDED', counts, reason: `approved by ${actor.label}`, problems: row.held_plan.problems };
@@ -452,7 +473,7 @@ export class SyncRunner {
     if (req) await this.announce(em, runId, req);
   }
 
-  private async finish(em: EntityManager, runId: string, status: RunStatus, counts: RunCounts, reason: string | null, problems: PlanProblem[], held?: Plan): Promise<void> {
+  private async finish(em: EntityManager, runId: string, status: RunStatus, counts: RunCounts, reason: string | null, problems: PlanProblem[], held?: HeldPlan): Promise<void> {
     await em.execute(
       `UPDATE sync_run SET status = ?, phase = 'DONE', counts = ?::jsonb, errors = ?::jsonb, reason = ?, held_plan = ?::jsonb, finished_at = ?, heartbeat_at = ? WHERE id = ?`,
       [status, JSON.stringify(counts), JSON.stringify(problems.slice(0, KEEP_ERRORS)), reason, held ? JSON.stringify(held) : null, this.deps.clock.now(), this.deps.clock.now(), runId],

@@ -1,3 +1,5 @@
+import type { Plan } from './types.js';
+
 /** Per-list limits on how much one run may deactivate before a person looks at it. */
 export interface DeactivationThreshold {
   /** Halt when a run would deactivate more than this share of the active people (0-100). */
@@ -33,23 +35,46 @@ export function checkSafety(plan: { deactivations: { length: number } }, activeC
 export type AutoApproveKind = 'CREATES' | 'UPDATES' | 'REACTIVATIONS' | 'DEACTIVATIONS';
 export const AUTO_APPROVE_KINDS: readonly AutoApproveKind[] = ['CREATES', 'UPDATES', 'REACTIVATIONS', 'DEACTIVATIONS'];
 
-const KIND_WORDS: Record<AutoApproveKind, [string, string, keyof PlanCountsForReview]> = {
-  CREATES: ['new person', 'new people', 'created'],
-  UPDATES: ['update', 'updates', 'updated'],
-  REACTIVATIONS: ['reactivation', 'reactivations', 'reactivated'],
-  DEACTIVATIONS: ['deactivation', 'deactivations', 'deactivated'],
+const KIND_WORDS: Record<AutoApproveKind, [string, string, keyof PlanCountsForReview, PlanKindKey]> = {
+  CREATES: ['new person', 'new people', 'created', 'creates'],
+  UPDATES: ['update', 'updates', 'updated', 'updates'],
+  REACTIVATIONS: ['reactivation', 'reactivations', 'reactivated', 'reactivations'],
+  DEACTIVATIONS: ['deactivation', 'deactivations', 'deactivated', 'deactivations'],
 };
 type PlanCountsForReview = { created: number; updated: number; deactivated: number; reactivated: number };
+type PlanKindKey = 'creates' | 'updates' | 'deactivations' | 'reactivations';
+
+/** "2 updates, 1 deactivation": how many changes of the given kinds, in words. */
+function describeKinds(kinds: readonly AutoApproveKind[], counts: PlanCountsForReview): string {
+  return kinds.map((k) => `${counts[KIND_WORDS[k][2]]} ${counts[KIND_WORDS[k][2]] === 1 ? KIND_WORDS[k][0] : KIND_WORDS[k][1]}`).join(', ');
+}
+
+export type ReviewVerdict = { halt: false } | { halt: true; reason: string; held: AutoApproveKind[]; applied: AutoApproveKind[] };
 
 /**
  * The list setting "review directory changes before applying": a plan holding any kind of change
- * the list does not auto-approve halts with its plan kept, like a safety limit, for approval.
+ * the list does not auto-approve is held for approval, like a safety limit; the kinds it does
+ * auto-approve (`applied`) are not held, so the runner applies them at once (see `splitForReview`).
  */
-export function checkReview(counts: PlanCountsForReview, policy: { review: boolean; autoApprove: readonly string[] }): SafetyVerdict {
+export function checkReview(counts: PlanCountsForReview, policy: { review: boolean; autoApprove: readonly string[] }): ReviewVerdict {
   if (!policy.review) return { halt: false };
-  const held = AUTO_APPROVE_KINDS.filter((k) => !policy.autoApprove.includes(k) && counts[KIND_WORDS[k][2]] > 0);
+  const present = AUTO_APPROVE_KINDS.filter((k) => counts[KIND_WORDS[k][2]] > 0);
+  const held = present.filter((k) => !policy.autoApprove.includes(k));
   if (held.length === 0) return { halt: false };
-  const what = held.map((k) => `${counts[KIND_WORDS[k][2]]} ${counts[KIND_WORDS[k][2]] === 1 ? KIND_WORDS[k][0] : KIND_WORDS[k][1]}`).join(', ');
+  const applied = present.filter((k) => policy.autoApprove.includes(k));
   const one = held.length === 1 && counts[KIND_WORDS[held[0]!][2]] === 1;
-  return { halt: true, reason: `this list reviews directory changes before applying: ${what} await${one ? 's' : ''} approval` };
+  const rest = applied.length ? `; ${describeKinds(applied, counts)} (auto-approved) applied at once` : '';
+  return { halt: true, reason: `this list reviews directory changes before applying: ${describeKinds(held, counts)} await${one ? 's' : ''} approval${rest}`, held, applied };
+}
+
+/** Splits a plan along a review verdict: the auto-approved kinds to apply now, the rest to hold. */
+export function splitForReview(plan: Plan, held: readonly AutoApproveKind[]): { now: Plan; held: Plan } {
+  const now: Plan = { ...plan, problems: [] };
+  const kept: Plan = { ...plan };
+  for (const k of AUTO_APPROVE_KINDS) {
+    const key = KIND_WORDS[k][3];
+    if (held.includes(k)) now[key] = [];
+    else kept[key] = [];
+  }
+  return { now, held: kept };
 }

@@ -36,6 +36,15 @@ export function triggerLabel(run: Pick<Run, 'trigger' | 'attempt'>): string {
 /** A halted run a newer run made out of date: the server cancels it with a "superseded: …" reason. */
 export const superseded = (run: Pick<Run, 'status' | 'reason'>): boolean => run.status === 'CANCELLED' && /^superseded\b/.test(run.reason ?? '');
 
+/**
+ * A run the list's "review directory changes before applying" setting held (rather than the
+ * deactivation limit): the server's reason says so, and whether auto-approved kinds were applied.
+ */
+export function heldByReview(run: Pick<Run, 'status' | 'reason'>): { applied: boolean } | null {
+  if (run.status !== 'HALTED' || !/^this list reviews directory changes before applying\b/.test(run.reason ?? '')) return null;
+  return { applied: /\bapplied at once$/.test(run.reason ?? '') };
+}
+
 /** A run's status as shown: a superseded plan reads as such rather than as cancelled by someone. */
 export function statusOf(run: Pick<Run, 'status' | 'reason'>): { label: string; pill: string } {
   if (superseded(run)) return { label: 'Superseded', pill: 'off' };
