@@ -485,4 +485,59 @@ describe('changesets on a list synced from Entra ID: locked fields are blocked, 
     expect(await active()).toBe(3);
     expect(await owner.errorCode(`mutation($l: ID!) { setSyncReviewPolicy(listId: $l, reviewSyncChanges: true, autoApprove: [SOMETIMES]) { id } }`, { l: reviewed })).toBe('GRAPHQL_VALIDATION_FAILED');
   });
+
+  it('approves a held run except the changes an administrator rejected, which stay as they are and are held again next time', async () => {
+    const users = sim.directory.seedUsers(5, (i, u) => {
+      u.employeeId = `J${i}`;
+    });
+    const group = sim.directory.addGroup('Judged', users);
+    const listId = await createStaffList(owner, 'Judged staff');
+    const connectionId = await createConnection(owner, sim, 'Judged connection');
+    await configure(owner, { listId, connectionId, scope: { kind: 'GROUP', groupId: group }, deactivationLimitPercent: 100 });
+    expect((await syncAndWait(owner, listId, 'FULL')).counts.created).toBe(5);
+    await owner.ok(`mutation($l: ID!) { setSyncReviewPolicy(listId: $l, reviewSyncChanges: true, autoApprove: []) { id } }`, { l: listId });
+
+    // Three leave, one joins, one changes department: all held.
+    for (const u of users.slice(0, 3)) sim.directory.removeMember(group, u);
+    const [joiner] = sim.directory.seedUsers(1, (_i, u) => {
+      u.employeeId = 'J-NEW';
+    });
+    sim.directory.addMember(group, joiner!);
+    sim.directory.updateUser(users[4]!, { department: 'Judging' });
+    const held = await syncAndWait(owner, listId, 'FULL');
+    expect(held).toMatchObject({ status: 'HALTED', counts: { created: 1, updated: 1, deactivated: 3 } });
+
+    const approve = `mutation($id: ID!, $reject: SyncRunRejectionsInput) { approveSyncRun(id: $id, reject: $reject) { status reason counts { created updated deactivated } } }`;
+    const viewer = (await addMember(server, owner, { email: 'judge-viewer@acme.test', role: 'VIEWER' })).client;
+    expect(await viewer.errorCode(approve, { id: held.id, reject: { kinds: ['UPDATES'] } })).toBe('FORBIDDEN');
+    expect(await owner.errorCode(approve, { id: held.id, reject: { changes: [{ kind: 'LEAVERS', uid: 'J1' }] } })).toBe('BAD_USER_INPUT');
+    const { approveSyncRun } = await owner.ok<{ approveSyncRun: { status: string; reason: string; counts: Record<string, number> } }>(approve, {
+      id: held.id,
+      reject: { kinds: ['UPDATES'], changes: [{ kind: 'DEACTIVATIONS', uid: 'J1' }] },
+    });
+    expect(approveSyncRun).toEqual({
+      status: 'SUCCEEDED',
+      reason: 'approved by ada@acme.test; 2 changes rejected (1 update, 1 deactivation), left as they are',
+      counts: { created: 1, updated: 0, deactivated: 2 },
+    });
+    const people = await owner.ok<{ people: { edges: Array<{ node: { uid: string; status: string; values: Record<string, unknown> } }> } }>(
+      `query($l: ID!) { people(listId: $l, status: ALL, first: 50) { edges { node { uid status values } } } }`,
+      { l: listId },
+    );
+    const byUid = new Map(people.people.edges.map(({ node: p }) => [p.uid, p]));
+    expect([...byUid.keys()].sort()).toEqual(['J-NEW', 'J0', 'J1', 'J2', 'J3', 'J4']);
+    expect(['J0', 'J1', 'J2'].map((u) => byUid.get(u)!.status)).toEqual(['INACTIVE', 'ACTIVE', 'INACTIVE']);
+    expect(byUid.get('J4')!.values.department).not.toBe('Judging');
+    // The run's kept plan is what was approved: its preview no longer lists the rejected changes.
+    const { syncRun } = await owner.ok<{ syncRun: { preview: { updates: unknown[]; deactivations: Array<{ uid: string }> } } }>(
+      `query($id: ID!) { syncRun(id: $id) { preview(first: 10) { updates { uid } deactivations { uid } } } }`,
+      { id: held.id },
+    );
+    expect(syncRun.preview).toEqual({ updates: [], deactivations: [{ uid: 'J0' }, { uid: 'J2' }] });
+
+    // The directory still says so: the next run holds exactly the rejected changes again.
+    const again = await syncAndWait(owner, listId, 'FULL');
+    expect(again).toMatchObject({ status: 'HALTED', counts: { created: 0, updated: 1, deactivated: 1 } });
+    await owner.ok(`mutation($id: ID!) { cancelSyncRun(id: $id) { id } }`, { id: again.id });
+  });
 });

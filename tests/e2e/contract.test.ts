@@ -173,13 +173,18 @@ describe('HTTP edges, limits and members', () => {
       // A NUL character cannot be stored by PostgreSQL: refused as bad input, inline or in variables.
       await owner.request(`mutation { createMasterList(input: { name: "a\\u0000b", uidField: { key: "x", label: "X", type: TEXT } }) { id } }`),
       await owner.request(`mutation($n: String!) { createMasterList(input: { name: $n, uidField: { key: "x", label: "X", type: TEXT } }) { id } }`, { n: 'a\u0000b' }),
+      // Variables that do not fit their types: the client's mistake (400), not a server failure.
+      await owner.request(`query($l: ID!, $s: PersonStatusFilter) { people(listId: $l, status: $s) { totalCount } }`, { l: '00000000-0000-4000-8000-000000000000', s: 'SOMETIMES' }),
+      await owner.request(`query($l: ID!, $f: Int) { people(listId: $l, first: $f) { totalCount } }`, { l: '00000000-0000-4000-8000-000000000000', f: 'ten' }),
     ];
     for (const b of bodies) {
       const text = JSON.stringify(b.errors);
       expect(b.errors?.length).toBeGreaterThan(0);
       expect(text).not.toMatch(/SELECT|INSERT|UPDATE |\bat .+\.(ts|js):\d+|stacktrace/i);
     }
-    expect(bodies.map((b) => b.errors![0]!.extensions?.code)).toEqual(['NOT_FOUND', 'NOT_FOUND', 'BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_USER_INPUT']);
+    expect(bodies.map((b) => b.errors![0]!.extensions?.code)).toEqual(['NOT_FOUND', 'NOT_FOUND', 'BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_USER_INPUT', 'BAD_USER_INPUT', 'BAD_USER_INPUT']);
+    expect(bodies.slice(6).map((b) => b.status)).toEqual([400, 400]);
+    expect(bodies[6]!.errors![0]!.message).toMatch(/"SOMETIMES" does not exist in "PersonStatusFilter"/);
     expect(bodies[5]!.errors![0]!.message).toMatch(/NUL character/);
   });
 

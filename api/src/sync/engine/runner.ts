@@ -7,7 +7,7 @@ import type { Actor } from '../../audit/audit-entry.entity.js';
 import { ListFieldSchema, MasterListSchema, type ListField } from '../../lists/list.entities.js';
 import { mapRecord, type FieldMappingRule } from './mapping.js';
 import { emptyPlan, planCounts, Planner } from './plan.js';
-import { checkReview, checkSafety, DEFAULT_THRESHOLD, splitForReview, type DeactivationThreshold } from './safety.js';
+import { checkReview, checkSafety, DEFAULT_THRESHOLD, describeRejected, splitForReview, withoutRejected, type DeactivationThreshold, type HeldPlanRejections } from './safety.js';
 import { activeSourcePeople, applyPlan, emailIndex, loadCandidates, mappingRules, peopleByAnchor, peopleCounts, tidySearchIndex, type ApplyContext, type ApplyResult } from './apply.js';
 import type { CurrentPerson, DesiredPerson, Plan, PlanProblem, SourceRecord } from './types.js';
 import { CHANNEL } from '../../events/event-bus.js';
@@ -391,7 +391,7 @@ export class SyncRunner {
    * applied as planned; apply only changes people still in the state the plan expects, so people
    * reactivated or changed meanwhile are not clobbered by its status changes.
    */
-  async approve(organizationId: string, runId: string, actor: Actor): Promise<RunOutcome> {
+  async approve(organizationId: string, runId: string, actor: Actor, rejections: HeldPlanRejections = {}): Promise<RunOutcome> {
     const em = this.deps.orm.em.fork();
     await this.recoverInterrupted(em);
     let rows: Array<{ list_id: string; source: string; held_plan: HeldPlan; counts: RunCounts }>;
@@ -412,14 +412,19 @@ export class SyncRunner {
     await this.announce(em, runId, req);
     this.current.set(runId, { ...req, source: { name: row.source, pages: async function* () {} }, trigger: 'MANUAL', mode: 'FULL', actor });
     const counts = row.counts;
+    // The plan kept afterwards is what was approved (its preview then shows what was written).
+    const { approved, rejected } = withoutRejected(row.held_plan, rejections);
+    const held: HeldPlan = { ...approved, applied: row.held_plan.applied };
+    const said = describeRejected(rejected);
+    const note = `approved by ${actor.label}${said ? `; ${said}, left as they are` : ''}`;
     try {
-      const written = await applyPlan(em, { ...req, source: row.source, actor }, row.held_plan, this.deps.clock);
+      const written = await applyPlan(em, { ...req, source: row.source, actor }, approved, this.deps.clock);
       Object.assign(counts, written);
       // What the review setting applied when the run was held (auto-approved kinds) counts too.
       for (const [k, v] of Object.entries(row.held_plan.applied ?? {})) counts[k as keyof ApplyResult] += v;
-      await this.finish(em, runId, 'SUCCEEDED', counts, `approved by ${actor.label}`, row.held_plan.problems, row.held_plan);
+      await this.finish(em, runId, 'SUCCEEDED', counts, note, row.held_plan.problems, held);
       await this.tidy(em, counts);
-      return { runId, status: 'SUCCEEDED', counts, reason: `approved by ${actor.label}`, problems: row.held_plan.problems };
+      return { runId, status: 'SUCCEEDED', counts, reason: note, problems: row.held_plan.problems };
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       await this.finish(em, runId, 'FAILED', counts, reason, row.held_plan.problems, row.held_plan);

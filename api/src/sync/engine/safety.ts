@@ -78,3 +78,37 @@ export function splitForReview(plan: Plan, held: readonly AutoApproveKind[]): { 
   }
   return { now, held: kept };
 }
+
+/** An administrator's decisions on a held plan: whole kinds rejected, and single changes by UID. */
+export interface HeldPlanRejections {
+  kinds?: readonly AutoApproveKind[];
+  changes?: ReadonlyArray<{ kind: AutoApproveKind; uid: string }>;
+}
+
+/**
+ * A held plan without the changes an administrator rejected: the approved rest is what apply
+ * writes. Rejected changes are not written; the people they concern stay as they are, and the
+ * next run plans them again if the source still says so.
+ */
+export function withoutRejected(plan: Plan, rejections: HeldPlanRejections): { approved: Plan; rejected: PlanCountsForReview } {
+  const approved: Plan = { ...plan };
+  const rejected: PlanCountsForReview = { created: 0, updated: 0, deactivated: 0, reactivated: 0 };
+  for (const k of AUTO_APPROVE_KINDS) {
+    const [, , count, key] = KIND_WORDS[k];
+    const uids = new Set((rejections.changes ?? []).filter((c) => c.kind === k).map((c) => c.uid));
+    const whole = rejections.kinds?.includes(k) ?? false;
+    if (!whole && uids.size === 0) continue;
+    const before = plan[key].length;
+    approved[key] = whole ? [] : (plan[key] as Array<{ uid: string }>).filter((c) => !uids.has(c.uid)) as never;
+    rejected[count] = before - approved[key].length;
+  }
+  return { approved, rejected };
+}
+
+/** "3 changes rejected (2 deactivations, 1 update)", or '' when nothing was rejected. */
+export function describeRejected(rejected: PlanCountsForReview): string {
+  const kinds = AUTO_APPROVE_KINDS.filter((k) => rejected[KIND_WORDS[k][2]] > 0);
+  const total = kinds.reduce((s, k) => s + rejected[KIND_WORDS[k][2]], 0);
+  if (total === 0) return '';
+  return `${total} change${total === 1 ? '' : 's'} rejected (${describeKinds(kinds, rejected)})`;
+}

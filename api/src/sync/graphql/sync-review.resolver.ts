@@ -1,27 +1,12 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root, registerEnumType } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context.js';
 import { signedIn } from '../../graphql/context.js';
 import { MasterListType } from '../../lists/graphql/lists.types.js';
 import type { MasterList } from '../../lists/list.entities.js';
 import type { ListSyncService } from '../list-sync.service.js';
 import type { AutoApproveKind } from '../engine/safety.js';
+import { AutoApproveKindEnum } from './sync.types.js';
 
-export enum AutoApproveKindEnum {
-  CREATES = 'CREATES',
-  UPDATES = 'UPDATES',
-  REACTIVATIONS = 'REACTIVATIONS',
-  DEACTIVATIONS = 'DEACTIVATIONS',
-}
-registerEnumType(AutoApproveKindEnum, {
-  name: 'AutoApproveKind',
-  description: 'A kind of change a list that reviews directory changes applies without review.',
-  valuesConfig: {
-    CREATES: { description: 'New people.' },
-    UPDATES: { description: 'Changed field values.' },
-    REACTIVATIONS: { description: 'People active again.' },
-    DEACTIVATIONS: { description: 'People made inactive.' },
-  },
-});
 
 /** The list setting "review directory changes before applying". */
 @Resolver(() => MasterListType)

@@ -5,7 +5,7 @@ import { errors } from '../../shared/errors.js';
 import { isUuid } from '../../shared/ids.js';
 import { SyncRunsService, type SyncRunView } from '../sync-runs.service.js';
 import { eventStream } from '../../events/event-stream.js';
-import { SyncRunPreviewType, SyncRunType } from './sync.types.js';
+import { SyncRunPreviewType, SyncRunRejectionsInput, SyncRunType } from './sync.types.js';
 import type { SyncRunner } from '../engine/runner.js';
 import type { ListSyncService } from '../list-sync.service.js';
 import { MasterListType } from '../../lists/graphql/lists.types.js';
@@ -50,11 +50,18 @@ export class SyncResolver {
     };
   }
 
-  @Mutation(() => SyncRunType, { description: 'Applies the plan of a run halted by a safety limit, as reviewed. Admins only.' })
-  async approveSyncRun(@Arg('id', () => ID, { description: 'Run id.' }) id: string, @Ctx() ctx: Context): Promise<SyncRunType> {
+  @Mutation(() => SyncRunType, {
+    description: 'Applies the plan of a held run (a safety limit or the review setting), as reviewed: everything, or everything but the rejected kinds and changes. Admins only.',
+  })
+  async approveSyncRun(
+    @Arg('id', () => ID, { description: 'Run id.' }) id: string,
+    @Arg('reject', () => SyncRunRejectionsInput, { nullable: true, description: 'Kinds and single changes not to apply; omitted: approve the whole plan.' }) reject: SyncRunRejectionsInput | null,
+    @Ctx() ctx: Context,
+  ): Promise<SyncRunType> {
     const viewer = requireRole(signedIn(ctx), 'ADMIN');
+    if ((reject?.changes.length ?? 0) > 10_000) throw errors.badInput('Reject at most 10,000 single changes at once; reject whole kinds instead.', 'reject');
     await this.runs.get(ctx.em, viewer, id);
-    await this.runner.approve(viewer.organizationId, id, viewer.actor);
+    await this.runner.approve(viewer.organizationId, id, viewer.actor, { kinds: reject?.kinds ?? [], changes: reject?.changes ?? [] });
     return this.runs.get(ctx.em.fork(), viewer, id);
   }
 

@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeScalar, JSONObjectScalar } from '../../graphql/scalars.js';
 import { FieldChangeType } from '../../audit/graphql/audit.types.js';
 import type { RunMode, RunStatus } from '../engine/runner.js';
@@ -102,4 +102,39 @@ export class SyncRunPreviewType {
   @Field(() => [PlannedChangeType], { description: 'People whose values change.' }) updates!: PlannedChangeType[];
   @Field(() => [PlannedChangeType], { description: 'People to deactivate.' }) deactivations!: PlannedChangeType[];
   @Field(() => [PlannedChangeType], { description: 'People to reactivate.' }) reactivations!: PlannedChangeType[];
+}
+
+export enum AutoApproveKindEnum {
+  CREATES = 'CREATES',
+  UPDATES = 'UPDATES',
+  REACTIVATIONS = 'REACTIVATIONS',
+  DEACTIVATIONS = 'DEACTIVATIONS',
+}
+registerEnumType(AutoApproveKindEnum, {
+  name: 'AutoApproveKind',
+  description: 'A kind of planned change: what a list that reviews directory changes applies without review, and what an administrator may reject of a held run.',
+  valuesConfig: {
+    CREATES: { description: 'New people.' },
+    UPDATES: { description: 'Changed field values.' },
+    REACTIVATIONS: { description: 'People active again.' },
+    DEACTIVATIONS: { description: 'People made inactive.' },
+  },
+});
+
+@InputType('SyncRunChangeRefInput', { description: 'One planned change of a held run, by its kind and the UID of the person it concerns.' })
+export class SyncRunChangeRefInput {
+  @Field(() => AutoApproveKindEnum, { description: 'The kind of change.' })
+  kind!: AutoApproveKindEnum;
+
+  @Field(() => String, { description: "The person's UID, as the run's preview shows it." })
+  uid!: string;
+}
+
+@InputType('SyncRunRejectionsInput', { description: 'What an administrator rejects of a held run when approving the rest: rejected changes are not written, and their people stay as they are.' })
+export class SyncRunRejectionsInput {
+  @Field(() => [AutoApproveKindEnum], { defaultValue: [], description: 'Whole kinds of change rejected, e.g. [DEACTIVATIONS] to apply everything but the deactivations.' })
+  kinds!: AutoApproveKindEnum[];
+
+  @Field(() => [SyncRunChangeRefInput], { defaultValue: [], description: 'Single changes rejected (at most 10,000).' })
+  changes!: SyncRunChangeRefInput[];
 }
