@@ -190,4 +190,57 @@ describe.runIf(browserAvailable())('sessions and changeset review in Chromium', 
     expect(await result.getByTestId('count-deactivated').locator('dd').innerText()).toBe('1');
     await screenshot(ada, 'sync-review-approved');
   });
+
+  it('approves a held run except what the administrator rejects: one deactivation by hand, all updates at once', async () => {
+    const users = sim.directory.seedUsers(4, (i, u) => {
+      u.employeeId = `H${i}`;
+    });
+    const group = sim.directory.addGroup('Held', users);
+    const listId = await createStaffList(owner, 'Held staff');
+    await configure(owner, { listId, connectionId: await createConnection(owner, sim, 'Held connection'), scope: { kind: 'GROUP', groupId: group }, deactivationLimitPercent: 100 });
+    expect((await syncAndWait(owner, listId, 'FULL')).counts.created).toBe(4);
+    await owner.ok(`mutation($l: ID!) { setSyncReviewPolicy(listId: $l, reviewSyncChanges: true, autoApprove: []) { id } }`, { l: listId });
+    sim.directory.removeMember(group, users[0]!);
+    sim.directory.removeMember(group, users[1]!);
+    sim.directory.updateUser(users[2]!, { department: 'Held back' });
+    sim.directory.updateUser(users[3]!, { department: 'Held back' });
+    const held = await syncAndWait(owner, listId, 'FULL');
+    expect(held).toMatchObject({ status: 'HALTED', counts: { deactivated: 2, updated: 2 } });
+
+    await ada.goto(`${server.url}/lists/${listId}/sync`);
+    const review = ada.getByTestId('halted-review');
+    await review.waitFor();
+    const deactivations = review.getByTestId('preview-deactivations');
+    await deactivations.getByTestId('preview-row').first().waitFor();
+    expect(await review.getByTestId('halted-approve').innerText()).toBe('Approve and deactivate 2');
+    // One deactivation rejected by hand: its row fades and the buttons say what will be applied.
+    const h0 = deactivations.getByTestId('preview-row').filter({ hasText: 'H0' });
+    await h0.getByTestId('held-reject').click();
+    expect(await h0.getByTestId('held-reject').getAttribute('aria-pressed')).toBe('true');
+    expect(await h0.getAttribute('class')).toContain('rejected');
+    // Every update rejected at once, from the kind's heading.
+    await review.getByTestId('reject-kind-updates').click();
+    expect(await review.getByTestId('preview-updates').getByTestId('kind-rejected').innerText()).toBe('All 2 rejected');
+    expect(await review.getByTestId('halted-rejected-count').innerText()).toBe('3 rejected');
+    expect(await review.getByTestId('halted-approve').innerText()).toBe('Approve 1 and deactivate 1');
+    await screenshot(ada, 'sync-review-held-decisions');
+
+    await review.getByTestId('halted-approve').click();
+    const dialog = ada.getByTestId('approve-dialog');
+    expect(await dialog.innerText()).toMatch(/1\s+deactivated/);
+    expect(await dialog.innerText()).not.toMatch(/updated/);
+    expect(await dialog.getByTestId('approve-dialog-rejected').innerText()).toMatch(/^3\s+rejected/);
+    await screenshot(ada, 'sync-review-held-decisions-confirm');
+    await dialog.getByTestId('confirm-approve').click();
+    const result = ada.getByTestId('run-result');
+    await expect.poll(() => result.getAttribute('data-status').catch(() => null), { timeout: 30_000 }).toBe('SUCCEEDED');
+    expect(await result.getByTestId('run-result-note').innerText()).toBe('approved by ada@acme.test; 3 changes rejected (2 updates, 1 deactivation), left as they are');
+    const people = await owner.ok<{ people: { edges: Array<{ node: { uid: string; status: string; values: Record<string, unknown> } }> } }>(
+      `query($l: ID!) { people(listId: $l, status: ALL) { edges { node { uid status values } } } }`,
+      { l: listId },
+    );
+    const byUid = new Map(people.people.edges.map(({ node }) => [node.uid, node]));
+    expect(['H0', 'H1', 'H2', 'H3'].map((u) => byUid.get(u)!.status)).toEqual(['ACTIVE', 'INACTIVE', 'ACTIVE', 'ACTIVE']);
+    expect(['H2', 'H3'].map((u) => byUid.get(u)!.values.department)).not.toContain('Held back');
+  });
 });

@@ -100,7 +100,7 @@ type Documents = {
     "\n  query SyncRunPreview($id: ID!, $first: Int!) {\n    syncRun(id: $id) {\n      id\n      preview(first: $first) {\n        creates { ...PlannedChangeParts }\n        updates { ...PlannedChangeParts }\n        deactivations { ...PlannedChangeParts }\n        reactivations { ...PlannedChangeParts }\n      }\n    }\n  }\n": typeof types.SyncRunPreviewDocument,
     "\n  subscription SyncRunProgress($runId: ID!) {\n    syncRunProgress(runId: $runId) { ...SyncRunParts }\n  }\n": typeof types.SyncRunProgressDocument,
     "\n  mutation SyncNow($listId: ID!, $mode: SyncRunMode!) {\n    syncNow(listId: $listId, mode: $mode) { ...SyncRunParts }\n  }\n": typeof types.SyncNowDocument,
-    "\n  mutation ApproveSyncRun($id: ID!) {\n    approveSyncRun(id: $id) { ...SyncRunParts }\n  }\n": typeof types.ApproveSyncRunDocument,
+    "\n  mutation ApproveSyncRun($id: ID!, $reject: SyncRunRejectionsInput) {\n    approveSyncRun(id: $id, reject: $reject) { ...SyncRunParts }\n  }\n": typeof types.ApproveSyncRunDocument,
     "\n  mutation CancelSyncRun($id: ID!) {\n    cancelSyncRun(id: $id) { ...SyncRunParts }\n  }\n": typeof types.CancelSyncRunDocument,
     "\n  query ApiTokens {\n    apiTokens { id name prefix createdAt lastUsedAt revokedAt createdBy { id name email } }\n  }\n": typeof types.ApiTokensDocument,
     "\n  mutation CreateApiToken($name: String!) {\n    createApiToken(name: $name) { token apiToken { id prefix } }\n  }\n": typeof types.CreateApiTokenDocument,
@@ -193,7 +193,7 @@ const documents: Documents = {
     "\n  query SyncRunPreview($id: ID!, $first: Int!) {\n    syncRun(id: $id) {\n      id\n      preview(first: $first) {\n        creates { ...PlannedChangeParts }\n        updates { ...PlannedChangeParts }\n        deactivations { ...PlannedChangeParts }\n        reactivations { ...PlannedChangeParts }\n      }\n    }\n  }\n": types.SyncRunPreviewDocument,
     "\n  subscription SyncRunProgress($runId: ID!) {\n    syncRunProgress(runId: $runId) { ...SyncRunParts }\n  }\n": types.SyncRunProgressDocument,
     "\n  mutation SyncNow($listId: ID!, $mode: SyncRunMode!) {\n    syncNow(listId: $listId, mode: $mode) { ...SyncRunParts }\n  }\n": types.SyncNowDocument,
-    "\n  mutation ApproveSyncRun($id: ID!) {\n    approveSyncRun(id: $id) { ...SyncRunParts }\n  }\n": types.ApproveSyncRunDocument,
+    "\n  mutation ApproveSyncRun($id: ID!, $reject: SyncRunRejectionsInput) {\n    approveSyncRun(id: $id, reject: $reject) { ...SyncRunParts }\n  }\n": types.ApproveSyncRunDocument,
     "\n  mutation CancelSyncRun($id: ID!) {\n    cancelSyncRun(id: $id) { ...SyncRunParts }\n  }\n": types.CancelSyncRunDocument,
     "\n  query ApiTokens {\n    apiTokens { id name prefix createdAt lastUsedAt revokedAt createdBy { id name email } }\n  }\n": types.ApiTokensDocument,
     "\n  mutation CreateApiToken($name: String!) {\n    createApiToken(name: $name) { token apiToken { id prefix } }\n  }\n": types.CreateApiTokenDocument,
@@ -561,7 +561,7 @@ export function graphql(source: "\n  mutation SyncNow($listId: ID!, $mode: SyncR
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation ApproveSyncRun($id: ID!) {\n    approveSyncRun(id: $id) { ...SyncRunParts }\n  }\n"): (typeof documents)["\n  mutation ApproveSyncRun($id: ID!) {\n    approveSyncRun(id: $id) { ...SyncRunParts }\n  }\n"];
+export function graphql(source: "\n  mutation ApproveSyncRun($id: ID!, $reject: SyncRunRejectionsInput) {\n    approveSyncRun(id: $id, reject: $reject) { ...SyncRunParts }\n  }\n"): (typeof documents)["\n  mutation ApproveSyncRun($id: ID!, $reject: SyncRunRejectionsInput) {\n    approveSyncRun(id: $id, reject: $reject) { ...SyncRunParts }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

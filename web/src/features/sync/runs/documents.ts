@@ -55,8 +55,8 @@ export const SyncNowMutation = graphql(`
 `);
 
 export const ApproveSyncRunMutation = graphql(`
-  mutation ApproveSyncRun($id: ID!) {
-    approveSyncRun(id: $id) { ...SyncRunParts }
+  mutation ApproveSyncRun($id: ID!, $reject: SyncRunRejectionsInput) {
+    approveSyncRun(id: $id, reject: $reject) { ...SyncRunParts }
   }
 `);
 

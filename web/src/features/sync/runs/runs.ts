@@ -140,3 +140,31 @@ export function personName(values: Record<string, unknown> | null | undefined): 
   if (first || last) return [first, last].filter(Boolean).join(' ');
   return pick(/(^|_)(display_?name|full_?name|name)$/) ?? pick(/e?mail/) ?? '';
 }
+
+/** A kind of planned change, as the run preview names it. */
+export type PlanKind = 'creates' | 'updates' | 'deactivations' | 'reactivations';
+/** The API's name of each kind (AutoApproveKind), for approveSyncRun's rejections. */
+export const PLAN_KIND_API = { creates: 'CREATES', updates: 'UPDATES', deactivations: 'DEACTIVATIONS', reactivations: 'REACTIVATIONS' } as const;
+/** What an administrator rejects of a held run: whole kinds, and single changes by UID. */
+export interface Rejections {
+  kinds: Array<(typeof PLAN_KIND_API)[PlanKind]>;
+  changes: Array<{ kind: (typeof PLAN_KIND_API)[PlanKind]; uid: string }>;
+}
+/** The review screen's decisions on a held run, kept while it is reviewed. */
+export interface HeldDecisions {
+  kinds: Set<PlanKind>;
+  /** `${kind}:${uid}` of the single changes rejected. */
+  changes: Set<string>;
+}
+export const changeKey = (kind: PlanKind, uid: string): string => `${kind}:${uid}`;
+/** Decisions as approveSyncRun takes them (a rejected kind covers its single changes). */
+export function toRejections(d: HeldDecisions): Rejections {
+  return {
+    kinds: [...d.kinds].map((k) => PLAN_KIND_API[k]),
+    changes: [...d.changes].flatMap((key) => {
+      const at = key.indexOf(':');
+      const kind = key.slice(0, at) as PlanKind;
+      return d.kinds.has(kind) ? [] : [{ kind: PLAN_KIND_API[kind], uid: key.slice(at + 1) }];
+    }),
+  };
+}
