@@ -138,30 +138,7 @@ export async function applyPlan(em: EntityManager, ctx: ApplyContext, plan: Plan
   const now = clock.now();
   const actor = [ctx.actor.type, ctx.actor.id, ctx.actor.label];
 
-  for (const batch of chunks(plan.creates, batchSize)) {
-    await em.transactional(async (tem) => {
-      const rows = JSON.stringify(batch.map((c) => ({ anchor: c.anchor, uid: c.uid, values: c.values, status: c.status ?? 'ACTIVE' })));
-      // People, their audit rows and their events in one statement: the audit rows and events come
-      // from what the insert returned, not from reading the people again.
-      const [row] = await tem.execute<Array<{ n: number }>>(
-        `WITH created AS (
-           INSERT INTO person (id, organization_id, list_id, uid, status, "values", source, source_anchor, created_at, updated_at, deactivated_at)
-           SELECT gen_random_uuid(), ?, ?, d.uid, d.status, d."values", ?, d.anchor, ?, ?, CASE WHEN d.status = 'INACTIVE' THEN ?::timestamptz END
-             FROM jsonb_to_recordset(?::jsonb) AS d(anchor text, uid text, "values" jsonb, status text)
-           RETURNING id, "values"
-         ), audited AS (
-           INSERT INTO audit_entry (id, organization_id, list_id, person_id, entity_type, entity_id, action, actor_type, actor_id, actor_label, changes, at)
-           SELECT gen_random_uuid(), ?, ?, c.id, 'person', c.id, 'person.created', ?, ?, ?,
-                  (SELECT coalesce(jsonb_agg(jsonb_build_object('field', e.key, 'before', NULL, 'after', e.value)), '[]'::jsonb) FROM jsonb_each(c."values") e), ?
-             FROM created c
-         )
-         SELECT count(${NOTIFY('c.id', 'person.created')})::int AS n FROM created c`,
-        [ctx.organizationId, ctx.listId, ctx.source, now, now, now, rows, ctx.organizationId, ctx.listId, ...actor, now, CHANNEL, ctx.organizationId, ctx.listId],
-      );
-      result.created += row?.n ?? 0;
-    });
-  }
-
+  // Updates first: a person renumbered gives up their UID before a newcomer given it is created.
   for (const batch of chunks(plan.updates, batchSize)) {
     await em.transactional(async (tem) => {
       const rows = JSON.stringify(
@@ -200,6 +177,30 @@ export async function applyPlan(em: EntityManager, ctx: ApplyContext, plan: Plan
         [rows, ctx.source, now, ctx.listId, ctx.organizationId, ctx.listId, ...actor, now, CHANNEL, ctx.organizationId, ctx.listId],
       );
       result.updated += row?.n ?? 0;
+    });
+  }
+
+  for (const batch of chunks(plan.creates, batchSize)) {
+    await em.transactional(async (tem) => {
+      const rows = JSON.stringify(batch.map((c) => ({ anchor: c.anchor, uid: c.uid, values: c.values, status: c.status ?? 'ACTIVE' })));
+      // People, their audit rows and their events in one statement: the audit rows and events come
+      // from what the insert returned, not from reading the people again.
+      const [row] = await tem.execute<Array<{ n: number }>>(
+        `WITH created AS (
+           INSERT INTO person (id, organization_id, list_id, uid, status, "values", source, source_anchor, created_at, updated_at, deactivated_at)
+           SELECT gen_random_uuid(), ?, ?, d.uid, d.status, d."values", ?, d.anchor, ?, ?, CASE WHEN d.status = 'INACTIVE' THEN ?::timestamptz END
+             FROM jsonb_to_recordset(?::jsonb) AS d(anchor text, uid text, "values" jsonb, status text)
+           RETURNING id, "values"
+         ), audited AS (
+           INSERT INTO audit_entry (id, organization_id, list_id, person_id, entity_type, entity_id, action, actor_type, actor_id, actor_label, changes, at)
+           SELECT gen_random_uuid(), ?, ?, c.id, 'person', c.id, 'person.created', ?, ?, ?,
+                  (SELECT coalesce(jsonb_agg(jsonb_build_object('field', e.key, 'before', NULL, 'after', e.value)), '[]'::jsonb) FROM jsonb_each(c."values") e), ?
+             FROM created c
+         )
+         SELECT count(${NOTIFY('c.id', 'person.created')})::int AS n FROM created c`,
+        [ctx.organizationId, ctx.listId, ctx.source, now, now, now, rows, ctx.organizationId, ctx.listId, ...actor, now, CHANNEL, ctx.organizationId, ctx.listId],
+      );
+      result.created += row?.n ?? 0;
     });
   }
 

@@ -62,13 +62,34 @@ export function checkReview(counts: PlanCountsForReview, policy: { review: boole
   const held = present.filter((k) => !policy.autoApprove.includes(k));
   if (held.length === 0) return { halt: false };
   const applied = present.filter((k) => policy.autoApprove.includes(k));
-  const one = held.length === 1 && counts[KIND_WORDS[held[0]!][2]] === 1;
-  const rest = applied.length ? `; ${describeKinds(applied, counts)} (auto-approved) applied at once` : '';
-  return { halt: true, reason: `this list reviews directory changes before applying: ${describeKinds(held, counts)} await${one ? 's' : ''} approval${rest}`, held, applied };
+  return { halt: true, reason: reviewReason(counts, counts, held, applied), held, applied };
 }
 
-/** Splits a plan along a review verdict: the auto-approved kinds to apply now, the rest to hold. */
-export function splitForReview(plan: Plan, held: readonly AutoApproveKind[]): { now: Plan; held: Plan } {
+/** Why a reviewed run halted: what it holds, and what it applied at once. */
+function reviewReason(heldCounts: PlanCountsForReview, appliedCounts: PlanCountsForReview, held: readonly AutoApproveKind[], applied: readonly AutoApproveKind[]): string {
+  const one = held.reduce((s, k) => s + heldCounts[KIND_WORDS[k][2]], 0) === 1;
+  const rest = applied.length ? `; ${describeKinds(applied, appliedCounts)} (auto-approved) applied at once` : '';
+  return `this list reviews directory changes before applying: ${describeKinds(held, heldCounts)} await${one ? 's' : ''} approval${rest}`;
+}
+
+/**
+ * The reason of a reviewed run after `splitForReview` held back creates that had to wait for a
+ * held update: the counts are what was held and what was applied.
+ */
+export function reviewReasonAfterSplit(held: PlanCountsForReview, applied: PlanCountsForReview, waiting: number): string {
+  const heldKinds = AUTO_APPROVE_KINDS.filter((k) => held[KIND_WORDS[k][2]] > 0);
+  const appliedKinds = AUTO_APPROVE_KINDS.filter((k) => applied[KIND_WORDS[k][2]] > 0);
+  const base = reviewReason(held, applied, heldKinds, appliedKinds);
+  return `${base}; ${waiting} new ${waiting === 1 ? 'person waits' : 'people wait'} for a held update to give up ${waiting === 1 ? 'its' : 'their'} UID`;
+}
+
+/**
+ * Splits a plan along a review verdict: the auto-approved kinds to apply now, the rest to hold.
+ * A create whose UID a held update still has to give up (a person renumbered, a newcomer given
+ * the old number) waits with that update: written now, it would collide with the person holding
+ * the UID. `waiting` counts such creates.
+ */
+export function splitForReview(plan: Plan, held: readonly AutoApproveKind[], uidKey?: string): { now: Plan; held: Plan; waiting: number } {
   const now: Plan = { ...plan, problems: [] };
   const kept: Plan = { ...plan };
   for (const k of AUTO_APPROVE_KINDS) {
@@ -76,7 +97,17 @@ export function splitForReview(plan: Plan, held: readonly AutoApproveKind[]): { 
     if (held.includes(k)) now[key] = [];
     else kept[key] = [];
   }
-  return { now, held: kept };
+  let waiting = 0;
+  if (uidKey !== undefined && held.includes('UPDATES') && !held.includes('CREATES')) {
+    const vacated = new Set(kept.updates.flatMap((u) => u.changes.filter((c) => c.field === uidKey && c.before != null).map((c) => String(c.before))));
+    const wait = now.creates.filter((c) => vacated.has(c.uid));
+    if (wait.length > 0) {
+      waiting = wait.length;
+      now.creates = now.creates.filter((c) => !vacated.has(c.uid));
+      kept.creates = [...kept.creates, ...wait];
+    }
+  }
+  return { now, held: kept, waiting };
 }
 
 /** An administrator's decisions on a held plan: whole kinds rejected, and single changes by UID. */
