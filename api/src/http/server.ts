@@ -19,7 +19,7 @@ import { createLoaders } from '../graphql/loaders.js';
 import { createFormatError } from '../graphql/format-error.js';
 import { costLimitError, costLimitPlugin, depthLimit, nulCharacterError, nulCharacterPlugin } from '../graphql/limits.js';
 import { migrationsApplied } from '../db/orm.js';
-import { securityHeaders } from './security.js';
+import { cors, csrfGuard, errorHandler, originTrusted, securityHeaders, strictTransportSecurity } from './security.js';
 import { clearedSessionCookie, sessionCookie, tokenFromRequest } from './session-cookie.js';
 import { isUuid } from '../shared/ids.js';
 import type { ScimHandler } from '../scim/scim.handler.js';
@@ -42,6 +42,9 @@ export interface HttpDeps {
   scim?: ScimHandler;
 }
 
+/** Largest GraphQL request accepted: the JSON body over HTTP and one WebSocket message. */
+export const MAX_GRAPHQL_BODY_BYTES = 1024 * 1024;
+
 export interface HttpServer {
   server: Server;
   stop(): Promise<void>;
@@ -56,6 +59,8 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders);
+  if (config.cookieSecure || config.publicUrl?.startsWith('https:')) app.use(strictTransportSecurity);
+  app.use(['/graphql', '/api'], cors(config.corsOrigins), csrfGuard(config.publicUrl, config.corsOrigins));
   const server = createServer(app);
 
   const buildContext = async (
@@ -77,7 +82,8 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
   };
 
   const formatError = createFormatError(logger);
-  const wss = new WebSocketServer({ server, path: '/graphql' });
+  // ws accepts 100 MiB messages by default; a GraphQL operation is far smaller.
+  const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: MAX_GRAPHQL_BODY_BYTES });
   const wsCleanup = useServer(
     {
       schema,
@@ -114,6 +120,8 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
         const req = ctx.extra.request;
         const param = (ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization) as string | undefined;
         if (param) req.headers.authorization = param.startsWith('Bearer ') ? param : `Bearer ${param}`;
+        // A browser connecting with the session cookie must be on a trusted page (cross-site WebSocket hijacking).
+        if (!param && !originTrusted(req, config.publicUrl, config.corsOrigins)) return false;
         const token = tokenFromRequest(req);
         // Refuse the connection outright when no valid credential is presented.
         return token ? (await deps.auth.resolveToken(orm.em.fork(), token)) !== null : false;
@@ -192,7 +200,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
 
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
+    express.json({ limit: MAX_GRAPHQL_BODY_BYTES }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const base = await buildContext(req, req.ip ?? req.socket.remoteAddress ?? null, req.get('user-agent') ?? null);
@@ -221,6 +229,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
   });
+  app.use(errorHandler(logger));
 
   return {
     server,
