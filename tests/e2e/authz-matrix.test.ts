@@ -241,6 +241,7 @@ describe('authorisation matrix: every field of the contract as every kind of cal
 
     const csvListId = await createStaffList(owner, 'Imported');
     const upload = await uploadOk(owner, csvListId, 'employee_id,email\nC1,c1@acme.test\nC2,c2@acme.test\n');
+    await owner.ok(`mutation($i: SetCsvImportMappingInput!) { setCsvImportMapping(input: $i) { id } }`, { i: { importId: upload.id, uidColumn: 'employee_id', mappings: [{ sourceAttribute: 'employee_id', fieldKey: 'employee_id' }, { sourceAttribute: 'email', fieldKey: 'email' }] } });
 
     const { createSession } = await owner.ok<{ createSession: { id: string } }>(`mutation($i: CreateSessionInput!) { createSession(input: $i) { id } }`, { i: { listId, name: 'Photo day' } });
     await owner.ok(`mutation($s: ID!, $p: ID!) { updateSessionPerson(sessionId: $s, personId: $p, values: { badge_note: "edited" }) { __typename } }`, { s: createSession.id, p: personId });
@@ -318,6 +319,36 @@ describe('authorisation matrix: every field of the contract as every kind of cal
     const email = { otherOrg: 'hank@globex.test', viewer: 'vera@acme.test', admin: 'alan@acme.test', owner: 'ada@acme.test' }[caller as 'owner'];
     return signIn(server, email, caller === 'owner' ? 'correct horse battery' : `${email} password`);
   };
+
+  /**
+   * The HTTP routes beside GraphQL that take the same credentials: CSV upload and downloads, and
+   * uploaded session photos. Allowed callers get 2xx; the others 401, 403 or 404 with no content.
+   */
+  it('every authenticated HTTP route answers each caller as the matrix says', { timeout: 60_000 }, async () => {
+    const STATUS: Record<Outcome, number[]> = { allowed: [200, 201], 'own-org-only': [200], forbidden: [403], unauthenticated: [401], 'not-found': [404] };
+    const routes: Array<{ method: 'GET' | 'POST'; path: () => string; body?: string; type?: string; expect: Record<Caller, Outcome> }> = [
+      { method: 'POST', path: () => `/api/lists/${fx.csvListId}/imports?fileName=m.csv`, body: 'employee_id,email\nM1,m1@acme.test\n', type: 'text/csv', expect: WRITE },
+      { method: 'GET', path: () => `/api/imports/${fx.importId}/problems.csv`, expect: READ },
+      { method: 'GET', path: () => `/api/lists/${fx.listId}/export.csv`, expect: READ },
+      { method: 'GET', path: () => `/session-photos/${fx.photoId}`, expect: READ },
+    ];
+    const problems: string[] = [];
+    for (const route of routes) {
+      for (const caller of CALLERS) {
+        const token = clients[caller].token;
+        const res = await fetch(`${server.url}${route.path()}`, {
+          method: route.method,
+          headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(route.type ? { 'content-type': route.type } : {}) },
+          body: route.body,
+        });
+        const text = await res.text();
+        const expected = route.expect[caller];
+        if (!STATUS[expected].includes(res.status)) problems.push(`${route.method} ${route.path()} as ${caller}: ${res.status}, expected ${expected}`);
+        if (res.status >= 400 && /employee_id|@acme\.test|PNG/.test(text)) problems.push(`${route.method} ${route.path()} as ${caller}: refused but shows content`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
 
   it('every subscription answers each caller as the matrix says, over the WebSocket', { timeout: 120_000 }, async () => {
     const type = schema.getSubscriptionType()!;

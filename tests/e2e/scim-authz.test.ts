@@ -107,7 +107,7 @@ describe('SCIM authorisation: every route with the wrong credentials', () => {
     expect((await scim.get('/Groups')).body.totalResults).toBe(1);
     const { people } = await owner.ok<{ people: { totalCount: number } }>(`query($l: ID!) { people(listId: $l, status: ALL) { totalCount } }`, { l: target.listId });
     expect(people.totalCount).toBe(1);
-    const [{ n }] = await server.app.orm.em.getConnection().execute<Array<{ n: string }>>(`SELECT count(*) AS n FROM person WHERE values::text LIKE '%intruder%' OR values::text LIKE '%Pwned%'`);
-    expect(Number(n)).toBe(0);
+    const [row] = await server.app.orm.em.getConnection().execute<Array<{ n: string }>>(`SELECT count(*) AS n FROM person WHERE values::text LIKE '%intruder%' OR values::text LIKE '%Pwned%'`);
+    expect(Number(row!.n)).toBe(0);
   });
 });

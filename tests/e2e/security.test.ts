@@ -165,6 +165,11 @@ describe('HTTP hardening with the default configuration', () => {
     expect(badEnum.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const apiBadJson = await post(`${server.url}/api/lists/x/imports`, '{bad', { 'content-type': 'application/json', authorization: `Bearer ${owner.token}` });
     expect(apiBadJson.text).not.toMatch(STACK);
+    const { createMasterList } = await owner.ok<{ createMasterList: { id: string } }>(`mutation { createMasterList(input: { name: "Unmapped", uidField: { key: "badge", label: "Badge", type: TEXT } }) { id } }`);
+    const unmapped = await upload(owner, createMasterList.id, 'badge\nB1\n');
+    const problems = await fetch(`${server.url}/api/imports/${unmapped.body.import!.id}/problems.csv`, { headers: { authorization: `Bearer ${owner.token}` } });
+    expect(problems.status).toBe(400);
+    expect(await problems.json()).toMatchObject({ error: { code: 'BAD_USER_INPUT', field: 'mapping' } });
     const unknown = await post(`${server.url}/nothing`, '{bad', { 'content-type': 'application/json' });
     expect(unknown.status).toBe(404);
     expect(unknown.text).not.toMatch(STACK);
