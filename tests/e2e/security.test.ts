@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createClient } from 'graphql-ws';
-import { setupOwner, startServer, type TestServer } from '../support/server.js';
+import { addMember, setupOwner, startServer, type TestServer } from '../support/server.js';
 import type { GraphQLTestClient } from '../support/graphql.js';
 import { connectScimList } from '../support/scim.js';
 import { upload } from '../support/csv.js';
@@ -123,6 +123,32 @@ describe('HTTP hardening with the default configuration', () => {
     const page = wsWith(server, { cookie, origin: server.url });
     expect(await wsRun(page, query)).toEqual({ data: { viewer: { member: { email: 'ada@acme.test' } } } });
     await page.dispose();
+  });
+
+  it('ends a live subscription once its session is signed out: no more of the list reaches it', { timeout: 30_000 }, async () => {
+    const viewer = await addMember(server, owner, { email: 'vera@acme.test', role: 'VIEWER' });
+    const { createMasterList } = await owner.ok<{ createMasterList: { id: string } }>(`mutation { createMasterList(input: { name: "Live", uidField: { key: "badge", label: "Badge", type: TEXT } }) { id } }`);
+    const add = (badge: string) => owner.ok(`mutation($l: ID!, $v: JSONObject!) { createPerson(listId: $l, values: $v) { id } }`, { l: createMasterList.id, v: { badge } });
+    const ws = viewer.client.ws();
+    const seen: unknown[] = [];
+    let ended: unknown = null;
+    ws.subscribe({ query: `subscription($l: ID!) { personChanged(listId: $l) { person { uid } } }`, variables: { l: createMasterList.id } }, { next: (m) => void seen.push(m), error: (e) => void (ended = e), complete: () => undefined });
+    const until = async (done: () => boolean) => {
+      for (let i = 0; i < 100 && !done(); i++) await new Promise((r) => setTimeout(r, 100));
+    };
+    await new Promise((r) => setTimeout(r, 300));
+    await add('B1');
+    await until(() => seen.length === 1);
+    expect(seen).toEqual([{ data: { personChanged: { person: { uid: 'B1' } } } }]);
+    await viewer.client.ok(`mutation { logout }`);
+    // The connection's credential is trusted for CREDENTIAL_RECHECK_MS (5 s) before it is checked again.
+    await new Promise((r) => setTimeout(r, 5_200));
+    await add('B2');
+    await until(() => ended !== null);
+    expect(JSON.stringify(seen)).not.toContain('B2');
+    expect(seen[1]).toMatchObject({ errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] });
+    expect((ended as { code?: number }).code).toBe(4401);
+    await ws.dispose();
   });
 
   it('sends no CORS headers to other origins, preflight or not', async () => {

@@ -22,6 +22,7 @@ import { migrationsApplied } from '../db/orm.js';
 import { cors, csrfGuard, errorHandler, originTrusted, securityHeaders, strictTransportSecurity } from './security.js';
 import { clearedSessionCookie, sessionCookie, tokenFromRequest } from './session-cookie.js';
 import { isUuid } from '../shared/ids.js';
+import { errors } from '../shared/errors.js';
 import type { ScimHandler } from '../scim/scim.handler.js';
 import { scimRouter } from '../scim/scim.router.js';
 import { csvRoutes } from './csv-routes.js';
@@ -44,6 +45,9 @@ export interface HttpDeps {
 
 /** Largest GraphQL request accepted: the JSON body over HTTP and one WebSocket message. */
 export const MAX_GRAPHQL_BODY_BYTES = 1024 * 1024;
+
+/** How long a WebSocket connection's credential is trusted before it is checked again. */
+export const CREDENTIAL_RECHECK_MS = 5_000;
 
 export interface HttpServer {
   server: Server;
@@ -82,6 +86,8 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
   };
 
   const formatError = createFormatError(logger);
+  /** When each WebSocket connection's credential was last found valid. */
+  const verifiedAt = new WeakMap<object, number>();
   // ws accepts 100 MiB messages by default; a GraphQL operation is far smaller.
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: MAX_GRAPHQL_BODY_BYTES });
   const wsCleanup = useServer(
@@ -106,8 +112,20 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
         }
       },
       // The same error mapping as HTTP: stable codes, no SQL or internals over the WebSocket.
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : result,
+      onNext: async (ctx, _id, _payload, _args, result) => {
+        // A subscription outlives the request that opened it: before delivering, the credential is
+        // checked again (at most every few seconds), so signing out, a revoked token or a removed
+        // member ends the stream instead of receiving the organisation's changes for ever.
+        if (Date.now() - (verifiedAt.get(ctx) ?? 0) > CREDENTIAL_RECHECK_MS) {
+          const token = tokenFromRequest(ctx.extra.request);
+          if (!token || !(await deps.auth.resolveToken(orm.em.fork(), token))) {
+            setImmediate(() => ctx.extra.socket.close(4401, 'Unauthorized'));
+            return { errors: [formatError({ message: '' }, errors.unauthenticated())] };
+          }
+          verifiedAt.set(ctx, Date.now());
+        }
+        return result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : result;
+      },
       onError: (_ctx, _id, _payload, errs) => errs.map((e) => formatError(e.toJSON(), e)),
       context: async (ctx) => {
         const req = ctx.extra.request;
@@ -124,7 +142,9 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
         if (!param && !originTrusted(req, config.publicUrl, config.corsOrigins)) return false;
         const token = tokenFromRequest(req);
         // Refuse the connection outright when no valid credential is presented.
-        return token ? (await deps.auth.resolveToken(orm.em.fork(), token)) !== null : false;
+        const valid = token ? (await deps.auth.resolveToken(orm.em.fork(), token)) !== null : false;
+        if (valid) verifiedAt.set(ctx, Date.now());
+        return valid;
       },
     },
     wss,
