@@ -9,9 +9,11 @@ export default defineConfig({
   server: {
     port: 5173,
     proxy: {
-      '/graphql': { target: api, ws: true, changeOrigin: true },
+      // The API refuses cookie requests from other origins (CSRF); through this proxy the page's
+      // origin is Vite's, so the proxy presents the API's own.
+      '/graphql': { target: api, ws: true, changeOrigin: true, headers: { origin: api } },
       '/healthz': api,
-      '/api': api,
+      '/api': { target: api, changeOrigin: true, headers: { origin: api } },
     },
   },
   build: { outDir: 'dist', sourcemap: true },

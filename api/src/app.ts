@@ -100,8 +100,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     cleanups.push(() => bus.stop());
     const people = new PeopleService({ clock, ids, audit, events: bus, lists });
     const entraConnections = new EntraConnectionsService({ clock, ids, audit, secrets: await secretBox(config, logger) });
-    const rotated = await entraConnections.rotateSecrets(orm.em.fork());
+    const { rotated, unreadable } = await entraConnections.rotateSecrets(orm.em.fork());
     if (rotated > 0) logger.info({ rotated }, 're-encrypted stored secrets under the current ROLLCALL_SECRET_KEY');
+    if (unreadable.length > 0) logger.error({ connections: unreadable }, 'stored secrets encrypted with a key that is not configured: set it in ROLLCALL_SECRET_KEY_PREVIOUS, or enter those secrets again');
 
     if (config.adminEmail && config.adminPassword) {
       const created = await auth.bootstrapAdmin(orm.em.fork(), config.adminOrganization, config.adminEmail, config.adminPassword);

@@ -47,7 +47,16 @@ describe('loadConfig', () => {
       scimRatePerSecond: 1000,
       provisioningLogDays: 30,
       csvMaxBytes: 50 * 1024 * 1024,
+      corsOrigins: [],
     });
+  });
+
+  it('reads the CORS allow-list as origins and refuses anything else', () => {
+    expect(loadConfig({ ROLLCALL_CORS_ORIGINS: 'https://intranet.example.test, http://localhost:5173/' }).corsOrigins).toEqual(['https://intranet.example.test', 'http://localhost:5173']);
+    expect(problemsOf({ ROLLCALL_CORS_ORIGINS: 'https://ok.example.test,https://bad.example.test/path' })).toEqual([
+      'ROLLCALL_CORS_ORIGINS is a comma-separated list of origins such as https://intranet.example.org, without paths (got "https://bad.example.test/path")',
+    ]);
+    expect(problemsOf({ ROLLCALL_CORS_ORIGINS: '*' })).toHaveLength(1);
   });
 
   it('treats empty variables as unset', () => {
@@ -138,6 +147,7 @@ describe('loadConfig', () => {
       ROLLCALL_SCIM_RATE_PER_SECOND: '0',
       ROLLCALL_PROVISIONING_LOG_DAYS: 'forever',
       ROLLCALL_CSV_MAX_MB: '0',
+      ROLLCALL_CORS_ORIGINS: 'ftp://x.example.test',
     };
     const problems = problemsOf(env);
     const names = [...Object.keys(env).filter((n) => n !== 'ROLLCALL_ADMIN_EMAIL'), 'ROLLCALL_ADMIN_PASSWORD'];

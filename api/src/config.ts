@@ -51,6 +51,8 @@ export interface Config {
   provisioningLogDays: number;
   /** Largest CSV file accepted for import, in bytes (refused while it arrives). */
   csvMaxBytes: number;
+  /** Other origins (e.g. https://intranet.example.org) whose pages may call the API with credentials; empty: CORS off. */
+  corsOrigins: string[];
 }
 
 /** Thrown at start-up with every configuration problem listed at once. */
@@ -151,6 +153,17 @@ export function loadConfig(env: Env = process.env): Config {
     }
   }
 
+  const corsOrigins: string[] = [];
+  for (const raw of (env.ROLLCALL_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean)) {
+    try {
+      const u = new URL(raw);
+      if ((u.protocol !== 'https:' && u.protocol !== 'http:') || u.origin !== raw.replace(/\/$/, '')) throw new Error('not an origin');
+      corsOrigins.push(u.origin);
+    } catch {
+      problems.push(`ROLLCALL_CORS_ORIGINS is a comma-separated list of origins such as https://intranet.example.org, without paths (got "${raw}")`);
+    }
+  }
+
   const config: Config = {
     port: int('PORT', 4000, 0, 65535),
     host: env.HOST || '0.0.0.0',
@@ -181,6 +194,7 @@ export function loadConfig(env: Env = process.env): Config {
     scimRatePerSecond: int('ROLLCALL_SCIM_RATE_PER_SECOND', 1000, 1, 1_000_000),
     provisioningLogDays: int('ROLLCALL_PROVISIONING_LOG_DAYS', 30, 1, 3650),
     csvMaxBytes: int('ROLLCALL_CSV_MAX_MB', 50, 1, 1024) * 1024 * 1024,
+    corsOrigins,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

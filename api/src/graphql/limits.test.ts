@@ -76,6 +76,12 @@ describe('costLimitError', () => {
     expect(error.message).toBe('This operation would cost 11 points; the limit is 10. Ask for fewer rows or fields.');
   });
 
+  it('answers variables that do not fit the operation as bad input, not as an internal error', () => {
+    const error = costLimitError(schema, parse('query($n: Int) { items(first: $n) { id } }'), { n: 'ten' }, undefined, 1000)!;
+    expect(error.extensions.code).toBe('BAD_USER_INPUT');
+    expect(error.message).toMatch(/Variable "\$n" got invalid value "ten"/);
+  });
+
   it('costs the named operation only', () => {
     const doc = parse('query Small { node { id } } query Big { items(first: 100) { id } }');
     expect(costLimitError(schema, doc, {}, 'Small', 10)).toBeNull();

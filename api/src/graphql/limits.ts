@@ -65,8 +65,9 @@ const pageEstimator: ComplexityEstimator = ({ args, childComplexity }) => {
 };
 
 /**
- * The error for an operation whose estimated cost exceeds `max`, or null when it may run. Throws
- * a GraphQLError when the variables do not fit the operation.
+ * The error for an operation whose estimated cost exceeds `max`, or null when it may run; a
+ * BAD_USER_INPUT error when the variables do not fit the operation (the estimate coerces them
+ * before graphql's execution would, so without a code it surfaced as an internal error).
  */
 export function costLimitError(
   schema: GraphQLSchema,
@@ -75,13 +76,19 @@ export function costLimitError(
   operationName: string | null | undefined,
   max: number,
 ): GraphQLError | null {
-  const cost = getComplexity({
-    schema,
-    operationName: operationName ?? undefined,
-    query: document,
-    variables,
-    estimators: [pageEstimator, simpleEstimator({ defaultComplexity: 1 })],
-  });
+  let cost: number;
+  try {
+    cost = getComplexity({
+      schema,
+      operationName: operationName ?? undefined,
+      query: document,
+      variables,
+      estimators: [pageEstimator, simpleEstimator({ defaultComplexity: 1 })],
+    });
+  } catch (err) {
+    if (!(err instanceof GraphQLError)) throw err;
+    return new GraphQLError(err.message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+  }
   if (cost <= max) return null;
   return new GraphQLError(`This operation would cost ${cost} points; the limit is ${max}. Ask for fewer rows or fields.`, {
     extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } },

@@ -19,9 +19,10 @@ import { createLoaders } from '../graphql/loaders.js';
 import { createFormatError } from '../graphql/format-error.js';
 import { costLimitError, costLimitPlugin, depthLimit, nulCharacterError, nulCharacterPlugin } from '../graphql/limits.js';
 import { migrationsApplied } from '../db/orm.js';
-import { securityHeaders } from './security.js';
+import { cors, csrfGuard, errorHandler, originTrusted, securityHeaders, strictTransportSecurity } from './security.js';
 import { clearedSessionCookie, sessionCookie, tokenFromRequest } from './session-cookie.js';
 import { isUuid } from '../shared/ids.js';
+import { errors } from '../shared/errors.js';
 import type { ScimHandler } from '../scim/scim.handler.js';
 import { scimRouter } from '../scim/scim.router.js';
 import { csvRoutes } from './csv-routes.js';
@@ -42,6 +43,12 @@ export interface HttpDeps {
   scim?: ScimHandler;
 }
 
+/** Largest GraphQL request accepted: the JSON body over HTTP and one WebSocket message. */
+export const MAX_GRAPHQL_BODY_BYTES = 1024 * 1024;
+
+/** How long a WebSocket connection's credential is trusted before it is checked again. */
+export const CREDENTIAL_RECHECK_MS = 5_000;
+
 export interface HttpServer {
   server: Server;
   stop(): Promise<void>;
@@ -56,6 +63,8 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders);
+  if (config.cookieSecure || config.publicUrl?.startsWith('https:')) app.use(strictTransportSecurity);
+  app.use(['/graphql', '/api'], cors(config.corsOrigins), csrfGuard(config.publicUrl, config.corsOrigins));
   const server = createServer(app);
 
   const buildContext = async (
@@ -77,7 +86,10 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
   };
 
   const formatError = createFormatError(logger);
-  const wss = new WebSocketServer({ server, path: '/graphql' });
+  /** When each WebSocket connection's credential was last found valid. */
+  const verifiedAt = new WeakMap<object, number>();
+  // ws accepts 100 MiB messages by default; a GraphQL operation is far smaller.
+  const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: MAX_GRAPHQL_BODY_BYTES });
   const wsCleanup = useServer(
     {
       schema,
@@ -100,8 +112,20 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
         }
       },
       // The same error mapping as HTTP: stable codes, no SQL or internals over the WebSocket.
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : result,
+      onNext: async (ctx, _id, _payload, _args, result) => {
+        // A subscription outlives the request that opened it: before delivering, the credential is
+        // checked again (at most every few seconds), so signing out, a revoked token or a removed
+        // member ends the stream instead of receiving the organisation's changes for ever.
+        if (Date.now() - (verifiedAt.get(ctx) ?? 0) > CREDENTIAL_RECHECK_MS) {
+          const token = tokenFromRequest(ctx.extra.request);
+          if (!token || !(await deps.auth.resolveToken(orm.em.fork(), token))) {
+            setImmediate(() => ctx.extra.socket.close(4401, 'Unauthorized'));
+            return { errors: [formatError({ message: '' }, errors.unauthenticated())] };
+          }
+          verifiedAt.set(ctx, Date.now());
+        }
+        return result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : result;
+      },
       onError: (_ctx, _id, _payload, errs) => errs.map((e) => formatError(e.toJSON(), e)),
       context: async (ctx) => {
         const req = ctx.extra.request;
@@ -114,9 +138,13 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
         const req = ctx.extra.request;
         const param = (ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization) as string | undefined;
         if (param) req.headers.authorization = param.startsWith('Bearer ') ? param : `Bearer ${param}`;
+        // A browser connecting with the session cookie must be on a trusted page (cross-site WebSocket hijacking).
+        if (!param && !originTrusted(req, config.publicUrl, config.corsOrigins)) return false;
         const token = tokenFromRequest(req);
         // Refuse the connection outright when no valid credential is presented.
-        return token ? (await deps.auth.resolveToken(orm.em.fork(), token)) !== null : false;
+        const valid = token ? (await deps.auth.resolveToken(orm.em.fork(), token)) !== null : false;
+        if (valid) verifiedAt.set(ctx, Date.now());
+        return valid;
       },
     },
     wss,
@@ -192,7 +220,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
 
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
+    express.json({ limit: MAX_GRAPHQL_BODY_BYTES }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const base = await buildContext(req, req.ip ?? req.socket.remoteAddress ?? null, req.get('user-agent') ?? null);
@@ -221,6 +249,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
   });
+  app.use(errorHandler(logger));
 
   return {
     server,

@@ -14,6 +14,11 @@ export function tokenFromRequest(req: IncomingMessage): string | null {
   return cookies[SESSION_COOKIE] ?? null;
 }
 
+/** True when the request is authenticated by the session cookie (a browser's ambient credential), not a bearer token. */
+export function usesSessionCookie(req: IncomingMessage): boolean {
+  return !req.headers.authorization && tokenFromRequest(req) !== null;
+}
+
 /** HttpOnly, SameSite=Lax session cookie (Secure when configured, i.e. behind HTTPS). */
 export function sessionCookie(token: string, expiresAt: Date, secure: boolean): string {
   return serialize(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: expiresAt });

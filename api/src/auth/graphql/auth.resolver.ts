@@ -67,16 +67,14 @@ export class AuthResolver {
     const ip = ctx.client.ip ?? 'unknown';
     const verdict = this.throttle.check(ip);
     if (verdict.refuseForSeconds !== null) throw errors.tooManyRequests(verdict.refuseForSeconds);
+    // Counted as a failure before the answer (a success clears it): counted only after, many
+    // attempts sent at once all passed the check together and escaped both the delay and the lockout.
+    this.throttle.fail(ip);
     if (verdict.delayMs > 0) await sleep(verdict.delayMs);
-    try {
-      const signed = await this.auth.login(ctx.em, email, password, ctx.client);
-      this.throttle.succeed(ip);
-      ctx.session?.set(signed.token, signed.expiresAt);
-      return present(signed);
-    } catch (err) {
-      if ((err as { code?: string }).code === 'UNAUTHENTICATED') this.throttle.fail(ip);
-      throw err;
-    }
+    const signed = await this.auth.login(ctx.em, email, password, ctx.client);
+    this.throttle.succeed(ip);
+    ctx.session?.set(signed.token, signed.expiresAt);
+    return present(signed);
   }
 
   @Mutation(() => Boolean, { description: 'Ends the current session and clears the cookie.' })

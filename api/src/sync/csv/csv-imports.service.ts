@@ -356,8 +356,12 @@ export class CsvImportsService {
   /** The full problem list as CSV lines (header line first), for download. */
   async *problemsCsv(em: EntityManager, viewer: Viewer, importId: string): AsyncGenerator<string> {
     const imp = await this.get(em, viewer, importId);
+    // The first problem is read before the header line, so a refusal (no mapping yet) is answered
+    // with its status instead of a download cut off after it started.
+    const problems = this.problems(em, viewer, imp);
+    let n = await problems.next();
     yield csvLine(['Row', 'Column', 'Severity', 'Problem']);
-    for await (const p of this.problems(em, viewer, imp)) yield csvLine([p.row === null ? '' : String(p.row), p.column ?? '', p.severity, p.message]);
+    for (; !n.done; n = await problems.next()) yield csvLine([n.value.row === null ? '' : String(n.value.row), n.value.column ?? '', n.value.severity, n.value.message]);
   }
 
   /**

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../../shared/clock.js';
 import type { IdGenerator } from '../../shared/ids.js';
 import { isUuid } from '../../shared/ids.js';
-import { errors, isUniqueViolation } from '../../shared/errors.js';
+import { AppError, errors, isUniqueViolation } from '../../shared/errors.js';
 import type { SecretBox } from '../../shared/secret-box.js';
 import type { Viewer } from '../../auth/viewer.js';
 import { requireRole } from '../../auth/viewer.js';
@@ -122,26 +122,53 @@ export class EntraConnectionsService {
   }
 
   /** The decrypted client secret, for the Graph client only. */
+  /**
+   * The connection's client secret. A value still sealed with a previous key (written during a key
+   * rollout by a process on the old key) is re-encrypted under the current key on the way.
+   */
   async clientSecret(em: EntityManager, connection: EntraConnection): Promise<string> {
     const row = await em.findOneOrFail(EntraConnectionSchema, { id: connection.id }, { populate: ['clientSecretSealed'] });
-    return this.deps.secrets.decrypt(row.clientSecretSealed);
+    const sealed = row.clientSecretSealed;
+    let secret: string;
+    try {
+      secret = this.deps.secrets.decrypt(sealed);
+    } catch {
+      throw new AppError(
+        'SERVICE_UNAVAILABLE',
+        `The client secret of "${connection.name}" was encrypted with a key this server does not have: set that key in ROLLCALL_SECRET_KEY_PREVIOUS, or enter the secret again by editing the connection.`,
+      );
+    }
+    if (this.deps.secrets.needsRotation(sealed)) await this.reseal(em, connection.id, sealed, secret);
+    return secret;
   }
 
   /**
    * Re-encrypts every secret sealed with a previous key under the current one (run at start-up
    * after ROLLCALL_SECRET_KEY changes; ROLLCALL_SECRET_KEY_PREVIOUS keeps the old key readable
-   * meanwhile). Returns how many were re-encrypted.
+   * meanwhile). A secret no configured key opens is left as it is and reported in `unreadable`
+   * (its connection says so when used) rather than stopping the process. Returns the counts.
    */
-  async rotateSecrets(em: EntityManager): Promise<number> {
+  async rotateSecrets(em: EntityManager): Promise<{ rotated: number; unreadable: string[] }> {
     const rows = await em.execute<Array<{ id: string; client_secret_sealed: string }>>(`SELECT id, client_secret_sealed FROM entra_connection`);
-    let n = 0;
+    let rotated = 0;
+    const unreadable: string[] = [];
     for (const r of rows.filter((row) => this.deps.secrets.needsRotation(row.client_secret_sealed))) {
-      const resealed = this.deps.secrets.encrypt(this.deps.secrets.decrypt(r.client_secret_sealed));
-      // Compare-and-set: another process rotating at the same time re-encrypts it only once.
-      const updated = await em.execute(`UPDATE entra_connection SET client_secret_sealed = ? WHERE id = ? AND client_secret_sealed = ?`, [resealed, r.id, r.client_secret_sealed], 'run');
-      n += (updated as { affectedRows?: number }).affectedRows ?? 0;
+      let secret: string;
+      try {
+        secret = this.deps.secrets.decrypt(r.client_secret_sealed);
+      } catch {
+        unreadable.push(r.id);
+        continue;
+      }
+      rotated += await this.reseal(em, r.id, r.client_secret_sealed, secret);
     }
-    return n;
+    return { rotated, unreadable };
+  }
+
+  /** Compare-and-set: another process re-encrypting the same value at the same time does it only once. */
+  private async reseal(em: EntityManager, id: string, sealed: string, secret: string): Promise<number> {
+    const updated = await em.execute(`UPDATE entra_connection SET client_secret_sealed = ? WHERE id = ? AND client_secret_sealed = ?`, [this.deps.secrets.encrypt(secret), id, sealed], 'run');
+    return (updated as { affectedRows?: number }).affectedRows ?? 0;
   }
 
   private record(em: EntityManager, viewer: Viewer, id: string, action: string, changes: FieldChange[]) {
