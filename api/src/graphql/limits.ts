@@ -101,15 +101,7 @@ export function costLimitPlugin(schema: GraphQLSchema, max: number): ApolloServe
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
-          let error: GraphQLError | null;
-          try {
-            error = costLimitError(schema, document, request.variables ?? {}, request.operationName, max);
-          } catch (err) {
-            // Estimating the cost coerces the variables first: values that do not fit their types
-            // (an unknown enum value, a string for an Int) are the client's mistake, said as such.
-            if (!(err instanceof GraphQLError)) throw err;
-            throw new GraphQLError(err.message, { nodes: err.nodes, extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
-          }
+          const error = costLimitError(schema, document, request.variables ?? {}, request.operationName, max);
           if (error) throw error;
         },
       };
