@@ -51,6 +51,8 @@ export interface Config {
   provisioningLogDays: number;
   /** Largest CSV file accepted for import, in bytes (refused while it arrives). */
   csvMaxBytes: number;
+  /** Bearer token GET /metrics requires; undefined: /metrics is off (404). */
+  metricsToken: string | undefined;
 }
 
 /** Thrown at start-up with every configuration problem listed at once. */
@@ -151,6 +153,11 @@ export function loadConfig(env: Env = process.env): Config {
     }
   }
 
+  const metricsToken = env.ROLLCALL_METRICS_TOKEN || undefined;
+  if (metricsToken !== undefined && !/^[\x21-\x7e]{16,256}$/.test(metricsToken)) {
+    problems.push('ROLLCALL_METRICS_TOKEN must be 16 to 256 printable characters without spaces (e.g. `openssl rand -hex 32`)');
+  }
+
   const config: Config = {
     port: int('PORT', 4000, 0, 65535),
     host: env.HOST || '0.0.0.0',
@@ -181,6 +188,7 @@ export function loadConfig(env: Env = process.env): Config {
     scimRatePerSecond: int('ROLLCALL_SCIM_RATE_PER_SECOND', 1000, 1, 1_000_000),
     provisioningLogDays: int('ROLLCALL_PROVISIONING_LOG_DAYS', 30, 1, 3650),
     csvMaxBytes: int('ROLLCALL_CSV_MAX_MB', 50, 1, 1024) * 1024 * 1024,
+    metricsToken,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -88,3 +88,10 @@ export async function migrationsApplied(orm: MikroORM): Promise<boolean> {
   const pending = await orm.getMigrator().getPendingMigrations();
   return pending.length === 0;
 }
+
+/** The connection pool's use now (knex's tarn pool): connections in use, idle, and callers waiting. */
+export function poolUse(orm: MikroORM): { used: number; free: number; pending: number; max: number } {
+  const pool = (orm.em.getConnection().getKnex().client as { pool?: { numUsed(): number; numFree(): number; numPendingAcquires(): number; max: number } }).pool;
+  if (!pool) return { used: 0, free: 0, pending: 0, max: 0 };
+  return { used: pool.numUsed(), free: pool.numFree(), pending: pool.numPendingAcquires(), max: pool.max };
+}

@@ -27,6 +27,8 @@ import { scimRouter } from '../scim/scim.router.js';
 import { csvRoutes } from './csv-routes.js';
 import type { CsvImportsService } from '../sync/csv/csv-imports.service.js';
 import type { PeopleService } from '../people/people.service.js';
+import type { Metrics } from '../shared/metrics.js';
+import { metricsHandler, observeRequests } from './observability.js';
 
 export interface HttpDeps {
   config: Config;
@@ -40,6 +42,8 @@ export interface HttpDeps {
   bus: EventBus;
   /** The SCIM service provider, mounted at /scim/v2/lists/:listId. */
   scim?: ScimHandler;
+  /** Request metrics, and GET /metrics when ROLLCALL_METRICS_TOKEN is set. */
+  metrics?: Metrics;
 }
 
 export interface HttpServer {
@@ -55,6 +59,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
   const { config, logger, orm, schema } = deps;
   const app = express();
   app.disable('x-powered-by');
+  app.use(observeRequests(logger, deps.metrics));
   app.use(securityHeaders);
   const server = createServer(app);
 
@@ -149,6 +154,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  if (deps.metrics) app.get('/metrics', metricsHandler(deps.metrics, config.metricsToken));
   app.get('/readyz', async (_req, res) => {
     try {
       await orm.em.getConnection().execute('SELECT 1');
@@ -211,7 +217,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
 
   if (existsSync(path.join(config.webDist, 'index.html'))) {
     app.use(express.static(config.webDist, { index: false, maxAge: '1h' }));
-    app.get(/^\/(?!graphql|scim|healthz|readyz|photos\/|session-photos\/|api\/).*/, (_req, res) => {
+    app.get(/^\/(?!graphql|scim|healthz|readyz|metrics|photos\/|session-photos\/|api\/).*/, (_req, res) => {
       res.setHeader('Cache-Control', 'no-cache');
       res.sendFile(path.join(config.webDist, 'index.html'));
     });

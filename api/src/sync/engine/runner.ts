@@ -103,8 +103,16 @@ const STAGED_BATCH = 1000;
  * process (a partial unique index); a run left RUNNING by a crashed process is marked FAILED when
  * its heartbeat goes stale, and the next run converges because planning compares states.
  */
+/** Told when a run reaches a final status (Prometheus metrics); must not throw. */
+export interface RunObserver {
+  runFinished(source: string, outcome: RunStatus, seconds: number): void;
+}
+
+// A run's duration as SQL: from its start (or its queueing, if it never started) to its end.
+const RUN_SECONDS = `extract(epoch FROM (finished_at - coalesce(started_at, created_at)))::float8`;
+
 export class SyncRunner {
-  constructor(private readonly deps: { orm: MikroORM; clock: Clock; ids: IdGenerator; logger: Logger; /** Default STALE_AFTER_MS. */ staleAfterMs?: number }) {}
+  constructor(private readonly deps: { orm: MikroORM; clock: Clock; ids: IdGenerator; logger: Logger; /** Default STALE_AFTER_MS. */ staleAfterMs?: number; /** Told of every run that ends (metrics). */ observer?: RunObserver }) {}
 
   /**
    * Records a run as QUEUED (it becomes RUNNING when a worker takes it). Refused with CONFLICT
@@ -447,14 +455,15 @@ export class SyncRunner {
    */
   async recoverInterrupted(em: EntityManager = this.deps.orm.em.fork()): Promise<number> {
     const now = this.deps.clock.now().getTime();
-    const res = await em.execute(
+    const rows = await em.execute<Array<{ source: string; seconds: number | string }>>(
       `UPDATE sync_run SET status = 'FAILED', phase = 'DONE', finished_at = ?,
               reason = CASE status WHEN 'RUNNING' THEN 'interrupted: the process running it stopped' ELSE 'no worker took the queued run' END
-        WHERE (status = 'RUNNING' AND heartbeat_at < ?) OR (status = 'QUEUED' AND heartbeat_at < ?)`,
+        WHERE (status = 'RUNNING' AND heartbeat_at < ?) OR (status = 'QUEUED' AND heartbeat_at < ?)
+        RETURNING source, ${RUN_SECONDS} AS seconds`,
       [this.deps.clock.now(), new Date(now - (this.deps.staleAfterMs ?? STALE_AFTER_MS)), new Date(now - QUEUED_STALE_AFTER_MS)],
-      'run',
     );
-    return (res as { affectedRows?: number }).affectedRows ?? 0;
+    for (const r of rows) this.deps.observer?.runFinished(r.source, 'FAILED', Number(r.seconds));
+    return rows.length;
   }
 
   private rules(em: EntityManager, listId: string, provider: string): Promise<FieldMappingRule[]> {
@@ -474,10 +483,12 @@ export class SyncRunner {
   }
 
   private async finish(em: EntityManager, runId: string, status: RunStatus, counts: RunCounts, reason: string | null, problems: PlanProblem[], held?: HeldPlan): Promise<void> {
-    await em.execute(
-      `UPDATE sync_run SET status = ?, phase = 'DONE', counts = ?::jsonb, errors = ?::jsonb, reason = ?, held_plan = ?::jsonb, finished_at = ?, heartbeat_at = ? WHERE id = ?`,
+    const [ended] = await em.execute<Array<{ source: string; seconds: number | string }>>(
+      `UPDATE sync_run SET status = ?, phase = 'DONE', counts = ?::jsonb, errors = ?::jsonb, reason = ?, held_plan = ?::jsonb, finished_at = ?, heartbeat_at = ? WHERE id = ?
+        RETURNING source, ${RUN_SECONDS} AS seconds`,
       [status, JSON.stringify(counts), JSON.stringify(problems.slice(0, KEEP_ERRORS)), reason, held ? JSON.stringify(held) : null, this.deps.clock.now(), this.deps.clock.now(), runId],
     );
+    if (ended) this.deps.observer?.runFinished(ended.source, status, Number(ended.seconds));
     const req = this.current.get(runId);
     if (req) await this.announce(em, runId, req);
   }
