@@ -32,6 +32,7 @@ import { ProvisioningLog } from './scim/provisioning-log.js';
 import { CsvImportsService } from './sync/csv/csv-imports.service.js';
 import { SessionsService } from './sessions/sessions.service.js';
 import { ChangesetsService } from './changesets/changesets.service.js';
+import { AlertsService } from './alerts/alerts.service.js';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 
 /** Side effects a caller (a test) may replace. */
@@ -139,7 +140,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const csvImports = new CsvImportsService({ orm, clock, ids, logger, audit, lists, runner: syncRunner, maxBytes: config.csvMaxBytes });
     const sessions = new SessionsService({ clock, ids, audit, lists });
     const changesets = new ChangesetsService({ clock, ids, audit, events: bus, lists, sessions });
-    const schema = await createSchema({ auth, throttle: new LoginThrottle(clock, config.loginFreeAttempts), lists, people, audit, entraConnections, entraSync, syncRuns: new SyncRunsService(), syncRunner, listSync: new ListSyncService({ lists, audit }), scimConnections, provisioningLog, csvImports, sessions, changesets });
+    const schema = await createSchema({ auth, throttle: new LoginThrottle(clock, config.loginFreeAttempts), lists, people, audit, entraConnections, entraSync, syncRuns: new SyncRunsService(), syncRunner, listSync: new ListSyncService({ lists, audit }), scimConnections, provisioningLog, csvImports, sessions, changesets, alerts: new AlertsService({ clock }) });
     const scim = new ScimHandler({ orm, clock, logger, connections: scimConnections, users: new ScimUsersStore({ clock, ids }), groups: new ScimGroupsStore({ clock, ids }), limiter: new RateLimiter(config.scimRatePerSecond, clock), log: provisioningLog });
     const http = await createHttpServer({ config, logger, orm, schema, auth, lists, people, csvImports, bus, scim, metrics });
     await new Promise<void>((resolve, reject) => {

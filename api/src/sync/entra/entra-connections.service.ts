@@ -1,3 +1,4 @@
+import { recordCredentialCheck } from './credential-health.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../../shared/clock.js';
 import type { IdGenerator } from '../../shared/ids.js';
@@ -96,6 +97,8 @@ export class EntraConnectionsService {
       c.lastTestProblem = null;
     }
     await this.flush(em, c.name);
+    // New credentials are untested, not failing: a credentials alert waits for the next check.
+    if (changes.some((ch) => ['tenantId', 'clientId', 'clientSecret', 'cloud'].includes(ch.field))) await recordCredentialCheck(em, c.id, { ok: true }, this.deps.clock.now());
     return c;
   }
 
