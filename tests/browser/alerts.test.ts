@@ -60,9 +60,11 @@ describe.runIf(browserAvailable())('Alerts in Chromium', () => {
     sim.sim.revokeTokens();
     expect((await syncAndWait(owner, listId, 'DELTA')).status).toBe('FAILED');
 
-    // Another page, freshly loaded: the layout asks for alerts.
-    await page.goto(`${server.url}/lists`);
+    // Pushed over the subscription: the page from the last test, never reloaded, counts them
+    // (the fallback poll is a minute, longer than this wait).
     await page.getByTestId('alerts-count').getByText('3').waitFor();
+    expect(page.url()).toMatch(/\/alerts$/);
+    await page.getByRole('link', { name: 'Master lists' }).click();
     expect(await page.getByTestId('alerts-bell').getAttribute('aria-label')).toBe('Alerts: 3 need attention');
     const banner = page.getByTestId('alerts-banner');
     await banner.waitFor();

@@ -161,4 +161,44 @@ describe('administrator alerts through GraphQL', () => {
     expect((await alerts()).map((a) => a.kind)).toEqual(['SECRET_EXPIRED']);
     await setExpiry(id, inDays(90));
   });
+
+  it('pushes the alerts again over a subscription when a run ends, an expiry changes or an alert is dismissed', async () => {
+    const ws = owner.ws();
+    const updates = ws.iterate<{ alertsChanged: Alert[] }>({ query: `subscription { alertsChanged { id kind } }` });
+    const next = async (): Promise<string[]> => {
+      const r = await Promise.race([updates.next(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no alertsChanged within 10 s')), 10_000))]);
+      if (r.done) throw new Error('the subscription ended');
+      expect(r.value.errors).toBeUndefined();
+      return r.value.data!.alertsChanged.map((a) => a.kind);
+    };
+    try {
+      // Subscribed once the server answers an event: an edit that raises nothing is the first one.
+      const { entraConnections } = await owner.ok<{ entraConnections: Array<{ id: string }> }>(`{ entraConnections { id } }`);
+      const id = entraConnections[0]!.id;
+      const first = updates.next();
+      for (let i = 0; ; i++) {
+        await setExpiry(id, inDays(80 + i));
+        if (await Promise.race([first.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 500))])) break;
+        if (i > 20) throw new Error('the subscription never started');
+      }
+      await setExpiry(id, inDays(3));
+      expect(await next()).toEqual(['SECRET_EXPIRES_SOON']);
+      const [alert] = await alerts();
+      await owner.ok(`mutation($id: ID!) { dismissAlert(id: $id) { id } }`, { id: alert!.id });
+      expect(await next()).toEqual([]);
+      const { masterLists } = await owner.ok<{ masterLists: Array<{ id: string }> }>(`{ masterLists { id } }`);
+      sim.directory.apps.get(sim.app.clientId)!.roles.delete('User.Read.All');
+      sim.sim.revokeTokens();
+      const run = await syncAndWait(owner, masterLists[0]!.id, 'DELTA');
+      expect(run.status).toBe('FAILED');
+      // The run's end, then the connection's failing permission: the last push holds both.
+      let kinds = await next();
+      if (kinds.length < 2) kinds = await next();
+      expect(kinds.sort()).toEqual(['CREDENTIALS_FAILED', 'SYNC_RUN_FAILED']);
+    } finally {
+      sim.directory.apps.get(sim.app.clientId)!.roles.add('User.Read.All');
+      await updates.return?.();
+      await ws.dispose();
+    }
+  });
 });

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../shared/clock.js';
 import { errors } from '../shared/errors.js';
 import { requireRole, type Viewer } from '../auth/viewer.js';
+import { announceAlertsChanged } from '../events/event-bus.js';
 
 export type AlertKind = 'SYNC_RUN_FAILED' | 'SYNC_RUN_HALTED' | 'CREDENTIALS_FAILED' | 'SECRET_EXPIRES_SOON' | 'SECRET_EXPIRED';
 export type AlertSeverity = 'WARNING' | 'ERROR';
@@ -126,6 +127,7 @@ export class AlertsService {
     if (!alert) throw errors.notFound('Alert', id);
     const now = this.deps.clock.now();
     await em.execute(`INSERT INTO alert_dismissal (organization_id, alert_key, dismissed_by, dismissed_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`, [viewer.organizationId, id, viewer.actor.label, now]);
+    await announceAlertsChanged(em, viewer.organizationId);
     return { ...alert, dismissedAt: alert.dismissedAt ?? now, dismissedBy: alert.dismissedBy ?? viewer.actor.label };
   }
 }

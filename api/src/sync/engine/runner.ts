@@ -10,7 +10,7 @@ import { emptyPlan, planCounts, Planner } from './plan.js';
 import { checkReview, checkSafety, DEFAULT_THRESHOLD, splitForReview, type DeactivationThreshold } from './safety.js';
 import { activeSourcePeople, applyPlan, emailIndex, loadCandidates, mappingRules, peopleByAnchor, peopleCounts, tidySearchIndex, type ApplyContext, type ApplyResult } from './apply.js';
 import type { CurrentPerson, DesiredPerson, Plan, PlanProblem, SourceRecord } from './types.js';
-import { CHANNEL } from '../../events/event-bus.js';
+import { CHANNEL, type SyncRunFinishedEvent } from '../../events/event-bus.js';
 
 /** Where desired state comes from: pages of records, and for delta runs the anchors removed. */
 export interface Source {
@@ -483,12 +483,16 @@ export class SyncRunner {
   }
 
   private async finish(em: EntityManager, runId: string, status: RunStatus, counts: RunCounts, reason: string | null, problems: PlanProblem[], held?: HeldPlan): Promise<void> {
-    const [ended] = await em.execute<Array<{ source: string; seconds: number | string }>>(
+    const [ended] = await em.execute<Array<{ source: string; seconds: number | string; organization_id: string; list_id: string }>>(
       `UPDATE sync_run SET status = ?, phase = 'DONE', counts = ?::jsonb, errors = ?::jsonb, reason = ?, held_plan = ?::jsonb, finished_at = ?, heartbeat_at = ? WHERE id = ?
-        RETURNING source, ${RUN_SECONDS} AS seconds`,
+        RETURNING source, organization_id, list_id, ${RUN_SECONDS} AS seconds`,
       [status, JSON.stringify(counts), JSON.stringify(problems.slice(0, KEEP_ERRORS)), reason, held ? JSON.stringify(held) : null, this.deps.clock.now(), this.deps.clock.now(), runId],
     );
-    if (ended) this.deps.observer?.runFinished(ended.source, status, Number(ended.seconds));
+    if (ended) {
+      this.deps.observer?.runFinished(ended.source, status, Number(ended.seconds));
+      const event: SyncRunFinishedEvent = { type: 'sync_run.finished', organizationId: ended.organization_id, listId: ended.list_id, runId, status };
+      await em.execute('SELECT pg_notify(?, ?)', [CHANNEL, JSON.stringify(event)]);
+    }
     const req = this.current.get(runId);
     if (req) await this.announce(em, runId, req);
   }

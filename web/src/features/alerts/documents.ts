@@ -11,3 +11,9 @@ export const DismissAlertMutation = graphql(`
     dismissAlert(id: $id) { id dismissedAt dismissedBy }
   }
 `);
+
+export const AlertsChangedSubscription = graphql(`
+  subscription AlertsChanged {
+    alertsChanged { id kind severity title message raisedAt listId listName runId connectionId connectionName dismissedAt dismissedBy }
+  }
+`);

@@ -1,13 +1,20 @@
 import { computed } from 'vue';
 import { useQuery } from '@vue/apollo-composable';
-import { AlertsQuery } from './documents';
+import { AlertsChangedSubscription, AlertsQuery } from './documents';
 
-/** How often the layout asks for alerts: runs end and secrets age while nobody clicks. */
-export const ALERTS_POLL_MS = 30_000;
+/** A fallback for a lost WebSocket: secrets age while nobody acts, and pushes may be missed. */
+export const ALERTS_POLL_MS = 60_000;
 
-/** The organisation's current (undismissed) alerts, polled, shared by the layout and the alerts page. */
-export function useAlerts() {
-  const { result, loading, error, refetch } = useQuery(AlertsQuery, { includeDismissed: false }, { pollInterval: ALERTS_POLL_MS, fetchPolicy: 'cache-and-network' });
+/**
+ * The organisation's current (undismissed) alerts, shared by the layout and the alerts page
+ * through the cache. `live` (one caller: the bell) also takes the `alertsChanged` pushes, which
+ * replace the cached list whenever a run ends, credentials are checked or an alert is dismissed.
+ */
+export function useAlerts(opts: { live?: boolean } = {}) {
+  const { result, loading, error, refetch, subscribeToMore } = useQuery(AlertsQuery, { includeDismissed: false }, { pollInterval: ALERTS_POLL_MS, fetchPolicy: 'cache-and-network' });
+  if (opts.live) {
+    subscribeToMore({ document: AlertsChangedSubscription, updateQuery: (_previous, { subscriptionData }) => ({ alerts: subscriptionData.data.alertsChanged }) });
+  }
   const alerts = computed(() => result.value?.alerts ?? []);
   const errors = computed(() => alerts.value.filter((a) => a.severity === 'ERROR'));
   return { alerts, errors, loading, error, refetch };
