@@ -211,6 +211,11 @@ export class SyncRunner {
     await db.execute('SELECT pg_notify(?, ?)', [CHANNEL, JSON.stringify({ type: 'sync_run.progress', organizationId: req.organizationId, listId: req.listId, runId })]);
   }
 
+  /** A run reached a final status: alerts and anything else that waits for a run's end hear it. */
+  private async announceFinished(em: EntityManager, e: Omit<SyncRunFinishedEvent, 'type'>): Promise<void> {
+    await em.execute('SELECT pg_notify(?, ?)', [CHANNEL, JSON.stringify({ type: 'sync_run.finished', ...e } satisfies SyncRunFinishedEvent)]);
+  }
+
   private async execute(em: EntityManager, runId: string, req: RunRequest, counts: RunCounts): Promise<RunOutcome> {
     const list = await em.findOneOrFail(MasterListSchema, { id: req.listId, organizationId: req.organizationId });
     const fields = await em.find(ListFieldSchema, { listId: list.id });
@@ -455,14 +460,17 @@ export class SyncRunner {
    */
   async recoverInterrupted(em: EntityManager = this.deps.orm.em.fork()): Promise<number> {
     const now = this.deps.clock.now().getTime();
-    const rows = await em.execute<Array<{ source: string; seconds: number | string }>>(
+    const rows = await em.execute<Array<{ id: string; organization_id: string; list_id: string; source: string; seconds: number | string }>>(
       `UPDATE sync_run SET status = 'FAILED', phase = 'DONE', finished_at = ?,
               reason = CASE status WHEN 'RUNNING' THEN 'interrupted: the process running it stopped' ELSE 'no worker took the queued run' END
         WHERE (status = 'RUNNING' AND heartbeat_at < ?) OR (status = 'QUEUED' AND heartbeat_at < ?)
-        RETURNING source, ${RUN_SECONDS} AS seconds`,
+        RETURNING id, organization_id, list_id, source, ${RUN_SECONDS} AS seconds`,
       [this.deps.clock.now(), new Date(now - (this.deps.staleAfterMs ?? STALE_AFTER_MS)), new Date(now - QUEUED_STALE_AFTER_MS)],
     );
-    for (const r of rows) this.deps.observer?.runFinished(r.source, 'FAILED', Number(r.seconds));
+    for (const r of rows) {
+      this.deps.observer?.runFinished(r.source, 'FAILED', Number(r.seconds));
+      await this.announceFinished(em, { organizationId: r.organization_id, listId: r.list_id, runId: r.id, status: 'FAILED' });
+    }
     return rows.length;
   }
 
@@ -490,8 +498,7 @@ export class SyncRunner {
     );
     if (ended) {
       this.deps.observer?.runFinished(ended.source, status, Number(ended.seconds));
-      const event: SyncRunFinishedEvent = { type: 'sync_run.finished', organizationId: ended.organization_id, listId: ended.list_id, runId, status };
-      await em.execute('SELECT pg_notify(?, ?)', [CHANNEL, JSON.stringify(event)]);
+      await this.announceFinished(em, { organizationId: ended.organization_id, listId: ended.list_id, runId, status });
     }
     const req = this.current.get(runId);
     if (req) await this.announce(em, runId, req);
