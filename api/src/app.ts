@@ -6,7 +6,8 @@ import { createLogger, type Logger } from './shared/logger.js';
 import { systemClock, type Clock } from './shared/clock.js';
 import { randomIds, type IdGenerator } from './shared/ids.js';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedCluster } from './db/embedded.js';
-import { initOrm, migrate } from './db/orm.js';
+import { initOrm, migrate, poolUse } from './db/orm.js';
+import { Metrics } from './shared/metrics.js';
 import { AuditService } from './audit/audit.service.js';
 import { AuthService } from './auth/auth.service.js';
 import { LoginThrottle } from './auth/login-throttle.js';
@@ -31,6 +32,7 @@ import { ProvisioningLog } from './scim/provisioning-log.js';
 import { CsvImportsService } from './sync/csv/csv-imports.service.js';
 import { SessionsService } from './sessions/sessions.service.js';
 import { ChangesetsService } from './changesets/changesets.service.js';
+import { AlertsService } from './alerts/alerts.service.js';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 
 /** Side effects a caller (a test) may replace. */
@@ -109,8 +111,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       if (created) logger.info({ email: config.adminEmail }, 'created the first organisation and its owner from ROLLCALL_ADMIN_EMAIL');
     }
 
-    const syncRunner = new SyncRunner({ orm, clock, ids, logger, staleAfterMs: config.runStaleSeconds * 1000 });
+    const metrics = new Metrics();
+    const syncRunner = new SyncRunner({ orm, clock, ids, logger, staleAfterMs: config.runStaleSeconds * 1000, observer: metrics });
     const queue = new SyncQueue({ databaseUrl, logger });
+    metrics.gauge('rollcall_queue_jobs', 'Jobs in the pg-boss queues (shared by every process), by queue and state: created and retry wait, active are being worked.', ['queue', 'state'], async () =>
+      (await queue.depth()).map((d) => ({ labels: { queue: d.queue, state: d.state }, value: d.count })),
+    );
+    metrics.gauge('rollcall_db_pool_connections', "This process's database connections, by state: used, free (idle), pending (callers waiting for one), max.", ['state'], () =>
+      Object.entries(poolUse(orm)).map(([state, value]) => ({ labels: { state }, value })),
+    );
     const entraSync = new EntraSyncService({
       orm, clock, ids, logger, audit, lists, connections: entraConnections, runner: syncRunner, queue,
       overrides: { graphBaseUrl: config.graphBaseUrl, authorityHost: config.entraAuthorityHost },
@@ -132,9 +141,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const csvImports = new CsvImportsService({ orm, clock, ids, logger, audit, lists, runner: syncRunner, maxBytes: config.csvMaxBytes });
     const sessions = new SessionsService({ clock, ids, audit, lists });
     const changesets = new ChangesetsService({ clock, ids, audit, events: bus, lists, sessions });
-    const schema = await createSchema({ auth, throttle: new LoginThrottle(clock, config.loginFreeAttempts), lists, people, audit, entraConnections, entraSync, syncRuns: new SyncRunsService(), syncRunner, listSync: new ListSyncService({ lists, audit }), scimConnections, provisioningLog, csvImports, sessions, changesets });
+    const schema = await createSchema({ auth, throttle: new LoginThrottle(clock, config.loginFreeAttempts), lists, people, audit, entraConnections, entraSync, syncRuns: new SyncRunsService(), syncRunner, listSync: new ListSyncService({ lists, audit }), scimConnections, provisioningLog, csvImports, sessions, changesets, alerts: new AlertsService({ clock }) });
     const scim = new ScimHandler({ orm, clock, logger, connections: scimConnections, users: new ScimUsersStore({ clock, ids }), groups: new ScimGroupsStore({ clock, ids }), limiter: new RateLimiter(config.scimRatePerSecond, clock), log: provisioningLog });
-    const http = await createHttpServer({ config, logger, orm, schema, auth, lists, people, csvImports, bus, scim });
+    const http = await createHttpServer({ config, logger, orm, schema, auth, lists, people, csvImports, bus, scim, metrics });
     await new Promise<void>((resolve, reject) => {
       http.server.once('error', reject);
       http.server.listen(config.port, config.host, () => resolve());

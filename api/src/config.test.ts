@@ -48,6 +48,7 @@ describe('loadConfig', () => {
       provisioningLogDays: 30,
       csvMaxBytes: 50 * 1024 * 1024,
       corsOrigins: [],
+      metricsToken: undefined,
     });
   });
 
@@ -148,6 +149,7 @@ describe('loadConfig', () => {
       ROLLCALL_PROVISIONING_LOG_DAYS: 'forever',
       ROLLCALL_CSV_MAX_MB: '0',
       ROLLCALL_CORS_ORIGINS: 'ftp://x.example.test',
+      ROLLCALL_METRICS_TOKEN: 'too short',
     };
     const problems = problemsOf(env);
     const names = [...Object.keys(env).filter((n) => n !== 'ROLLCALL_ADMIN_EMAIL'), 'ROLLCALL_ADMIN_PASSWORD'];
@@ -165,6 +167,12 @@ describe('loadConfig', () => {
     })()!;
     expect(err.message.split('\n  - ')).toHaveLength(names.length + 1);
     expect(err.name).toBe('ConfigError');
+  });
+
+  it('takes a metrics token of 16 to 256 printable characters', () => {
+    expect(loadConfig({ ROLLCALL_METRICS_TOKEN: 'a'.repeat(16) }).metricsToken).toBe('a'.repeat(16));
+    expect(problemsOf({ ROLLCALL_METRICS_TOKEN: 'a'.repeat(15) }).join()).toMatch(/ROLLCALL_METRICS_TOKEN must be 16 to 256/);
+    expect(problemsOf({ ROLLCALL_METRICS_TOKEN: `${'a'.repeat(16)} b` }).join()).toMatch(/ROLLCALL_METRICS_TOKEN/);
   });
 
   it.each([

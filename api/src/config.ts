@@ -53,6 +53,8 @@ export interface Config {
   csvMaxBytes: number;
   /** Other origins (e.g. https://intranet.example.org) whose pages may call the API with credentials; empty: CORS off. */
   corsOrigins: string[];
+  /** Bearer token GET /metrics requires; undefined: /metrics is off (404). */
+  metricsToken: string | undefined;
 }
 
 /** Thrown at start-up with every configuration problem listed at once. */
@@ -163,6 +165,10 @@ export function loadConfig(env: Env = process.env): Config {
       problems.push(`ROLLCALL_CORS_ORIGINS is a comma-separated list of origins such as https://intranet.example.org, without paths (got "${raw}")`);
     }
   }
+  const metricsToken = env.ROLLCALL_METRICS_TOKEN || undefined;
+  if (metricsToken !== undefined && !/^[\x21-\x7e]{16,256}$/.test(metricsToken)) {
+    problems.push('ROLLCALL_METRICS_TOKEN must be 16 to 256 printable characters without spaces (e.g. `openssl rand -hex 32`)');
+  }
 
   const config: Config = {
     port: int('PORT', 4000, 0, 65535),
@@ -195,6 +201,7 @@ export function loadConfig(env: Env = process.env): Config {
     provisioningLogDays: int('ROLLCALL_PROVISIONING_LOG_DAYS', 30, 1, 3650),
     csvMaxBytes: int('ROLLCALL_CSV_MAX_MB', 50, 1, 1024) * 1024 * 1024,
     corsOrigins,
+    metricsToken,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

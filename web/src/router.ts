@@ -47,6 +47,7 @@ export const router = createRouter({
         { path: 'integrations', name: 'integrations', component: () => import('./features/integrations/IntegrationsPage.vue'), meta: { title: 'Directory integrations' } },
         { path: 'tokens', name: 'tokens', component: () => import('./features/tokens/TokensPage.vue'), meta: { title: 'API tokens' } },
         { path: 'members', name: 'members', component: () => import('./features/members/MembersPage.vue'), meta: { title: 'Members' } },
+        { path: 'alerts', name: 'alerts', component: () => import('./features/alerts/AlertsPage.vue'), meta: { title: 'Alerts' } },
       ],
     },
     { path: '/:pathMatch(.*)*', redirect: '/' },

@@ -21,6 +21,7 @@ import { Migration20261203102000ProvisioningLog } from './migrations/Migration20
 import { Migration20261203200000CsvImports } from './migrations/Migration20261203200000CsvImports.js';
 import { Migration20261203300000SessionsChangesets } from './migrations/Migration20261203300000SessionsChangesets.js';
 import { Migration20261203301000SyncReviewPolicy } from './migrations/Migration20261203301000SyncReviewPolicy.js';
+import { Migration20261203410000Alerts } from './migrations/Migration20261203410000Alerts.js';
 import type { Logger } from '../shared/logger.js';
 
 /** Every entity, listed explicitly: no folder discovery, so builds and tests see the same set. */
@@ -54,6 +55,7 @@ export const migrationsList = [
   { name: 'Migration20261203200000CsvImports', class: Migration20261203200000CsvImports },
   { name: 'Migration20261203300000SessionsChangesets', class: Migration20261203300000SessionsChangesets },
   { name: 'Migration20261203301000SyncReviewPolicy', class: Migration20261203301000SyncReviewPolicy },
+  { name: 'Migration20261203410000Alerts', class: Migration20261203410000Alerts },
 ];
 
 /** MikroORM options for a database URL. */
@@ -87,4 +89,11 @@ export async function migrate(orm: MikroORM): Promise<string[]> {
 export async function migrationsApplied(orm: MikroORM): Promise<boolean> {
   const pending = await orm.getMigrator().getPendingMigrations();
   return pending.length === 0;
+}
+
+/** The connection pool's use now (knex's tarn pool): connections in use, idle, and callers waiting. */
+export function poolUse(orm: MikroORM): { used: number; free: number; pending: number; max: number } {
+  const pool = (orm.em.getConnection().getKnex().client as { pool?: { numUsed(): number; numFree(): number; numPendingAcquires(): number; max: number } }).pool;
+  if (!pool) return { used: 0, free: 0, pending: 0, max: 0 };
+  return { used: pool.numUsed(), free: pool.numFree(), pending: pool.numPendingAcquires(), max: pool.max };
 }

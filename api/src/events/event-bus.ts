@@ -34,8 +34,30 @@ export interface ChangesetEvent {
   changesetId: string;
 }
 
+/** A sync run reached a final status (SUCCEEDED, FAILED, HALTED, ...). */
+export interface SyncRunFinishedEvent {
+  type: 'sync_run.finished';
+  organizationId: string;
+  listId: string;
+  runId: string;
+  status: string;
+}
+
+/** Something an administrator alert is read from changed (credentials checked, expiry edited, dismissed). */
+export interface AlertsChangedEvent {
+  type: 'alerts.changed';
+  organizationId: string;
+  /** Not about one list (every event names its list, or none). */
+  listId: null;
+}
+
 /** A domain event. Kept small: PostgreSQL NOTIFY payloads are limited to 8000 bytes. */
-export type DomainEvent = PersonEvent | SyncRunEvent | ProvisioningEvent | ChangesetEvent;
+export type DomainEvent = PersonEvent | SyncRunEvent | ProvisioningEvent | ChangesetEvent | SyncRunFinishedEvent | AlertsChangedEvent;
+
+/** Queues an alerts.changed event on `db` (delivered on commit, or at once outside a transaction). */
+export async function announceAlertsChanged(db: { execute: EntityManager['execute'] }, organizationId: string): Promise<void> {
+  await db.execute('SELECT pg_notify(?, ?)', [CHANNEL, JSON.stringify({ type: 'alerts.changed', organizationId, listId: null } satisfies AlertsChangedEvent)]);
+}
 
 type Handler = (event: DomainEvent) => void;
 

@@ -28,6 +28,8 @@ import type { LoginThrottle } from '../auth/login-throttle.js';
 import type { ListsService } from '../lists/lists.service.js';
 import type { PeopleService } from '../people/people.service.js';
 import type { AuditService } from '../audit/audit.service.js';
+import { AlertsResolver } from '../alerts/graphql/alerts.resolver.js';
+import type { AlertsService } from '../alerts/alerts.service.js';
 
 /** The services resolvers are constructed with. */
 export interface ResolverDeps {
@@ -46,9 +48,10 @@ export interface ResolverDeps {
   csvImports: CsvImportsService;
   sessions: SessionsService;
   changesets: ChangesetsService;
+  alerts: AlertsService;
 }
 
-const resolvers = [AuthResolver, ApiTokenResolver, ListsResolver, FieldResolverClass, PeopleResolver, AuditResolver, EntraResolver, EntraSyncResolver, SyncResolver, ScimResolver, CsvImportResolver, SessionsResolver, SessionPersonResolver, ChangesetsResolver, SyncReviewResolver] as const;
+const resolvers = [AuthResolver, ApiTokenResolver, ListsResolver, FieldResolverClass, PeopleResolver, AuditResolver, EntraResolver, EntraSyncResolver, SyncResolver, ScimResolver, CsvImportResolver, SessionsResolver, SessionPersonResolver, ChangesetsResolver, SyncReviewResolver, AlertsResolver] as const;
 
 /** Builds the executable schema with resolvers wired to the given services. */
 export async function createSchema(deps: ResolverDeps): Promise<GraphQLSchema> {
@@ -68,6 +71,7 @@ export async function createSchema(deps: ResolverDeps): Promise<GraphQLSchema> {
     [SessionPersonResolver, new SessionPersonResolver(deps.sessions)],
     [ChangesetsResolver, new ChangesetsResolver(deps.changesets)],
     [SyncReviewResolver, new SyncReviewResolver(deps.listSync)],
+    [AlertsResolver, new AlertsResolver(deps.alerts)],
   ]);
   const schema = await buildSchema({
     resolvers: [...resolvers],

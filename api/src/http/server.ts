@@ -28,6 +28,8 @@ import { scimRouter } from '../scim/scim.router.js';
 import { csvRoutes } from './csv-routes.js';
 import type { CsvImportsService } from '../sync/csv/csv-imports.service.js';
 import type { PeopleService } from '../people/people.service.js';
+import type { Metrics } from '../shared/metrics.js';
+import { metricsHandler, observeRequests } from './observability.js';
 
 export interface HttpDeps {
   config: Config;
@@ -41,6 +43,8 @@ export interface HttpDeps {
   bus: EventBus;
   /** The SCIM service provider, mounted at /scim/v2/lists/:listId. */
   scim?: ScimHandler;
+  /** Request metrics, and GET /metrics when ROLLCALL_METRICS_TOKEN is set. */
+  metrics?: Metrics;
 }
 
 /** Largest GraphQL request accepted: the JSON body over HTTP and one WebSocket message. */
@@ -62,6 +66,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
   const { config, logger, orm, schema } = deps;
   const app = express();
   app.disable('x-powered-by');
+  app.use(observeRequests(logger, deps.metrics));
   app.use(securityHeaders);
   if (config.cookieSecure || config.publicUrl?.startsWith('https:')) app.use(strictTransportSecurity);
   app.use(['/graphql', '/api'], cors(config.corsOrigins), csrfGuard(config.publicUrl, config.corsOrigins));
@@ -177,6 +182,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  if (deps.metrics) app.get('/metrics', metricsHandler(deps.metrics, config.metricsToken));
   app.get('/readyz', async (_req, res) => {
     try {
       await orm.em.getConnection().execute('SELECT 1');
@@ -239,7 +245,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
 
   if (existsSync(path.join(config.webDist, 'index.html'))) {
     app.use(express.static(config.webDist, { index: false, maxAge: '1h' }));
-    app.get(/^\/(?!graphql|scim|healthz|readyz|photos\/|session-photos\/|api\/).*/, (_req, res) => {
+    app.get(/^\/(?!graphql|scim|healthz|readyz|metrics|photos\/|session-photos\/|api\/).*/, (_req, res) => {
       res.setHeader('Cache-Control', 'no-cache');
       res.sendFile(path.join(config.webDist, 'index.html'));
     });

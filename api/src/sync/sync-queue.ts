@@ -59,6 +59,20 @@ export class SyncQueue {
     await this.boss.send(RETRY_QUEUE, job, { retryLimit: 0, startAfter: delaySeconds, singletonKey: job.listId });
   }
 
+  /** Jobs waiting (created, retry) and being worked (active), by queue: the queue depth metric. */
+  async depth(): Promise<Array<{ queue: string; state: string; count: number }>> {
+    if (!this.boss) return [];
+    const { rows } = await this.boss.getDb().executeSql(
+      `SELECT name AS queue, state::text AS state, count(*)::int AS count FROM pgboss.job WHERE state IN ('created', 'retry', 'active') GROUP BY 1, 2`,
+      [],
+    );
+    // Every queue and state, zeros included, so an empty queue is a series at 0 rather than none.
+    const found = rows as Array<{ queue: string; state: string; count: number }>;
+    return [RUN_QUEUE, RETRY_QUEUE].flatMap((queue) =>
+      ['created', 'retry', 'active'].map((state) => ({ queue, state, count: found.find((r) => r.queue === queue && r.state === state)?.count ?? 0 })),
+    );
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
     // Running jobs finish (their runs are marked done); nothing new is fetched.

@@ -14,6 +14,9 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query Alerts($includeDismissed: Boolean! = false) {\n    alerts(includeDismissed: $includeDismissed) { id kind severity title message raisedAt listId listName runId connectionId connectionName dismissedAt dismissedBy }\n  }\n": typeof types.AlertsDocument,
+    "\n  mutation DismissAlert($id: ID!) {\n    dismissAlert(id: $id) { id dismissedAt dismissedBy }\n  }\n": typeof types.DismissAlertDocument,
+    "\n  subscription AlertsChanged {\n    alertsChanged { id kind severity title message raisedAt listId listName runId connectionId connectionName dismissedAt dismissedBy }\n  }\n": typeof types.AlertsChangedDocument,
     "\n  query AuditTrail($listId: ID!, $after: String) {\n    auditTrail(listId: $listId, first: 50, after: $after) {\n      edges { id at action entityType personId actor { label type } changes { field before after } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.AuditTrailDocument,
     "\n  fragment ViewerParts on Viewer {\n    member { id name email role }\n    organization { id name }\n  }\n": typeof types.ViewerPartsFragmentDoc,
     "\n  query SetupStatus {\n    setupStatus { needsSetup }\n  }\n": typeof types.SetupStatusDocument,
@@ -107,6 +110,9 @@ type Documents = {
     "\n  mutation RevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id) { id revokedAt }\n  }\n": typeof types.RevokeApiTokenDocument,
 };
 const documents: Documents = {
+    "\n  query Alerts($includeDismissed: Boolean! = false) {\n    alerts(includeDismissed: $includeDismissed) { id kind severity title message raisedAt listId listName runId connectionId connectionName dismissedAt dismissedBy }\n  }\n": types.AlertsDocument,
+    "\n  mutation DismissAlert($id: ID!) {\n    dismissAlert(id: $id) { id dismissedAt dismissedBy }\n  }\n": types.DismissAlertDocument,
+    "\n  subscription AlertsChanged {\n    alertsChanged { id kind severity title message raisedAt listId listName runId connectionId connectionName dismissedAt dismissedBy }\n  }\n": types.AlertsChangedDocument,
     "\n  query AuditTrail($listId: ID!, $after: String) {\n    auditTrail(listId: $listId, first: 50, after: $after) {\n      edges { id at action entityType personId actor { label type } changes { field before after } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.AuditTrailDocument,
     "\n  fragment ViewerParts on Viewer {\n    member { id name email role }\n    organization { id name }\n  }\n": types.ViewerPartsFragmentDoc,
     "\n  query SetupStatus {\n    setupStatus { needsSetup }\n  }\n": types.SetupStatusDocument,
@@ -214,6 +220,18 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Alerts($includeDismissed: Boolean! = false) {\n    alerts(includeDismissed: $includeDismissed) { id kind severity title message raisedAt listId listName runId connectionId connectionName dismissedAt dismissedBy }\n  }\n"): (typeof documents)["\n  query Alerts($includeDismissed: Boolean! = false) {\n    alerts(includeDismissed: $includeDismissed) { id kind severity title message raisedAt listId listName runId connectionId connectionName dismissedAt dismissedBy }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DismissAlert($id: ID!) {\n    dismissAlert(id: $id) { id dismissedAt dismissedBy }\n  }\n"): (typeof documents)["\n  mutation DismissAlert($id: ID!) {\n    dismissAlert(id: $id) { id dismissedAt dismissedBy }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription AlertsChanged {\n    alertsChanged { id kind severity title message raisedAt listId listName runId connectionId connectionName dismissedAt dismissedBy }\n  }\n"): (typeof documents)["\n  subscription AlertsChanged {\n    alertsChanged { id kind severity title message raisedAt listId listName runId connectionId connectionName dismissedAt dismissedBy }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

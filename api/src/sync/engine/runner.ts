@@ -10,7 +10,7 @@ import { emptyPlan, planCounts, Planner } from './plan.js';
 import { checkReview, checkSafety, DEFAULT_THRESHOLD, describeRejected, reviewReasonAfterSplit, splitForReview, withoutRejected, type DeactivationThreshold, type HeldPlanRejections } from './safety.js';
 import { activeSourcePeople, applyPlan, emailIndex, loadCandidates, mappingRules, peopleByAnchor, peopleCounts, tidySearchIndex, type ApplyContext, type ApplyResult } from './apply.js';
 import type { CurrentPerson, DesiredPerson, Plan, PlanProblem, SourceRecord } from './types.js';
-import { CHANNEL } from '../../events/event-bus.js';
+import { CHANNEL, type SyncRunFinishedEvent } from '../../events/event-bus.js';
 
 /** Where desired state comes from: pages of records, and for delta runs the anchors removed. */
 export interface Source {
@@ -103,8 +103,16 @@ const STAGED_BATCH = 1000;
  * process (a partial unique index); a run left RUNNING by a crashed process is marked FAILED when
  * its heartbeat goes stale, and the next run converges because planning compares states.
  */
+/** Told when a run reaches a final status (Prometheus metrics); must not throw. */
+export interface RunObserver {
+  runFinished(source: string, outcome: RunStatus, seconds: number): void;
+}
+
+// A run's duration as SQL: from its start (or its queueing, if it never started) to its end.
+const RUN_SECONDS = `extract(epoch FROM (finished_at - coalesce(started_at, created_at)))::float8`;
+
 export class SyncRunner {
-  constructor(private readonly deps: { orm: MikroORM; clock: Clock; ids: IdGenerator; logger: Logger; /** Default STALE_AFTER_MS. */ staleAfterMs?: number }) {}
+  constructor(private readonly deps: { orm: MikroORM; clock: Clock; ids: IdGenerator; logger: Logger; /** Default STALE_AFTER_MS. */ staleAfterMs?: number; /** Told of every run that ends (metrics). */ observer?: RunObserver }) {}
 
   /**
    * Records a run as QUEUED (it becomes RUNNING when a worker takes it). Refused with CONFLICT
@@ -201,6 +209,11 @@ export class SyncRunner {
   /** Tells subscribers (every process, through LISTEN/NOTIFY) that the run moved on. */
   private async announce(db: { execute: EntityManager['execute'] }, runId: string, req: Pick<RunRequest, 'organizationId' | 'listId'>): Promise<void> {
     await db.execute('SELECT pg_notify(?, ?)', [CHANNEL, JSON.stringify({ type: 'sync_run.progress', organizationId: req.organizationId, listId: req.listId, runId })]);
+  }
+
+  /** A run reached a final status: alerts and anything else that waits for a run's end hear it. */
+  private async announceFinished(em: EntityManager, e: Omit<SyncRunFinishedEvent, 'type'>): Promise<void> {
+    await em.execute('SELECT pg_notify(?, ?)', [CHANNEL, JSON.stringify({ type: 'sync_run.finished', ...e } satisfies SyncRunFinishedEvent)]);
   }
 
   private async execute(em: EntityManager, runId: string, req: RunRequest, counts: RunCounts): Promise<RunOutcome> {
@@ -454,14 +467,18 @@ export class SyncRunner {
    */
   async recoverInterrupted(em: EntityManager = this.deps.orm.em.fork()): Promise<number> {
     const now = this.deps.clock.now().getTime();
-    const res = await em.execute(
+    const rows = await em.execute<Array<{ id: string; organization_id: string; list_id: string; source: string; seconds: number | string }>>(
       `UPDATE sync_run SET status = 'FAILED', phase = 'DONE', finished_at = ?,
               reason = CASE status WHEN 'RUNNING' THEN 'interrupted: the process running it stopped' ELSE 'no worker took the queued run' END
-        WHERE (status = 'RUNNING' AND heartbeat_at < ?) OR (status = 'QUEUED' AND heartbeat_at < ?)`,
+        WHERE (status = 'RUNNING' AND heartbeat_at < ?) OR (status = 'QUEUED' AND heartbeat_at < ?)
+        RETURNING id, organization_id, list_id, source, ${RUN_SECONDS} AS seconds`,
       [this.deps.clock.now(), new Date(now - (this.deps.staleAfterMs ?? STALE_AFTER_MS)), new Date(now - QUEUED_STALE_AFTER_MS)],
-      'run',
     );
-    return (res as { affectedRows?: number }).affectedRows ?? 0;
+    for (const r of rows) {
+      this.deps.observer?.runFinished(r.source, 'FAILED', Number(r.seconds));
+      await this.announceFinished(em, { organizationId: r.organization_id, listId: r.list_id, runId: r.id, status: 'FAILED' });
+    }
+    return rows.length;
   }
 
   private rules(em: EntityManager, listId: string, provider: string): Promise<FieldMappingRule[]> {
@@ -481,10 +498,15 @@ export class SyncRunner {
   }
 
   private async finish(em: EntityManager, runId: string, status: RunStatus, counts: RunCounts, reason: string | null, problems: PlanProblem[], held?: HeldPlan): Promise<void> {
-    await em.execute(
-      `UPDATE sync_run SET status = ?, phase = 'DONE', counts = ?::jsonb, errors = ?::jsonb, reason = ?, held_plan = ?::jsonb, finished_at = ?, heartbeat_at = ? WHERE id = ?`,
+    const [ended] = await em.execute<Array<{ source: string; seconds: number | string; organization_id: string; list_id: string }>>(
+      `UPDATE sync_run SET status = ?, phase = 'DONE', counts = ?::jsonb, errors = ?::jsonb, reason = ?, held_plan = ?::jsonb, finished_at = ?, heartbeat_at = ? WHERE id = ?
+        RETURNING source, organization_id, list_id, ${RUN_SECONDS} AS seconds`,
       [status, JSON.stringify(counts), JSON.stringify(problems.slice(0, KEEP_ERRORS)), reason, held ? JSON.stringify(held) : null, this.deps.clock.now(), this.deps.clock.now(), runId],
     );
+    if (ended) {
+      this.deps.observer?.runFinished(ended.source, status, Number(ended.seconds));
+      await this.announceFinished(em, { organizationId: ended.organization_id, listId: ended.list_id, runId, status });
+    }
     const req = this.current.get(runId);
     if (req) await this.announce(em, runId, req);
   }

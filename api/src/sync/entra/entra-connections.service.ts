@@ -1,3 +1,5 @@
+import { recordCredentialCheck } from './credential-health.js';
+import { announceAlertsChanged } from '../../events/event-bus.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../../shared/clock.js';
 import type { IdGenerator } from '../../shared/ids.js';
@@ -96,6 +98,9 @@ export class EntraConnectionsService {
       c.lastTestProblem = null;
     }
     await this.flush(em, c.name);
+    // New credentials are untested, not failing: a credentials alert waits for the next check.
+    if (changes.some((ch) => ['tenantId', 'clientId', 'clientSecret', 'cloud'].includes(ch.field))) await recordCredentialCheck(em, c.id, { ok: true }, this.deps.clock.now());
+    if (changes.some((ch) => ch.field === 'secretExpiresAt')) await announceAlertsChanged(em, c.organizationId);
     return c;
   }
 

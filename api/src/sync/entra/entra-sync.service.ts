@@ -19,6 +19,7 @@ import { EntraConnectionSchema, type EntraConnection } from './entra-connection.
 import { CredentialShelf, EntraError, GraphReader, type EntraEndpointOverrides, type EntraProblem } from './graph-reader.js';
 import { ADVANCED, EntraSource, PHOTO_ATTRIBUTE, selectFor, type EntraScope, type EntraScopeKind } from './entra-source.js';
 import { syncPhotos } from './photos.js';
+import { recordCredentialCheck } from './credential-health.js';
 import { checkMappings, type MappingInput } from '../mapping-input.js';
 import { USER_FIELDS, customField, extensionField, isValidAttribute, sampleText, suggest, type SourceField, type SourceFieldCategory } from './catalogue.js';
 
@@ -165,6 +166,7 @@ export class EntraSyncService {
     c.lastTestMessage = result.message;
     c.lastTestProblem = result.problem;
     await em.flush();
+    await recordCredentialCheck(em, c.id, result.problem ? { ok: false, problem: result.problem, message: result.message } : { ok: true }, c.lastTestedAt);
     return { ...result, connection: c };
   }
 
@@ -443,10 +445,13 @@ export class EntraSyncService {
       this.deps.logger.info({ runId, listId: run.list_id, attempt, delaySeconds: delay }, 'sync run failed for a passing reason; retry scheduled');
       return `Rollcall retries by itself in ${delay} s, attempt ${attempt} of ${this.deps.retrySeconds.length}`;
     };
-    await this.deps.runner.run(
+    const outcome = await this.deps.runner.run(
       { organizationId: run.organization_id, listId: run.list_id, source, trigger: run.trigger, mode: run.mode, actor, createInactive: !row.enabled_only, onFailure: retryAfterFailure },
       runId,
     );
+    // A run is the check that matters most: it tells whether the credentials still work.
+    if (source.failure) await recordCredentialCheck(em, connection.id, { ok: false, problem: source.failure.problem, message: source.failure.message }, this.deps.clock.now());
+    else if (outcome && outcome.status !== 'FAILED') await recordCredentialCheck(em, connection.id, { ok: true }, this.deps.clock.now());
   }
 
   /** A scheduled retry: a delta run (trigger RETRY), unless the list is busy or no longer synced. */
