@@ -88,7 +88,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const cleanups: Array<() => Promise<void>> = [];
   if (cluster) cleanups.push(() => cluster.stop());
   try {
-    const orm = await initOrm(databaseUrl, logger);
+    const orm = await initOrm(databaseUrl, logger, config.dbPoolMax);
     cleanups.push(() => orm.close(true));
     const applied = await migrate(orm);
     if (applied.length > 0) logger.info({ applied }, 'applied database migrations');

@@ -42,6 +42,7 @@ describe('loadConfig', () => {
       schedulerTickSeconds: 30,
       role: 'all',
       syncWorker: true,
+      dbPoolMax: 20,
       runStaleSeconds: 30,
       syncRetrySeconds: [60, 300, 900],
       publicUrl: undefined,
@@ -89,6 +90,7 @@ describe('loadConfig', () => {
       ROLLCALL_PROVISIONING_LOG_DAYS: '7',
       ROLLCALL_CSV_MAX_MB: '5',
       ROLLCALL_ROLE: 'worker',
+      ROLLCALL_DB_POOL_MAX: '60',
     });
     expect(c).toMatchObject({
       port: 0,
@@ -116,6 +118,7 @@ describe('loadConfig', () => {
       csvMaxBytes: 5 * 1024 * 1024,
       role: 'worker',
       syncWorker: true,
+      dbPoolMax: 60,
     });
     expect(c.secretKey).toEqual(Buffer.alloc(32, 7));
     expect(c.previousSecretKeys).toEqual([Buffer.alloc(32, 9), Buffer.alloc(32, 7)]);
@@ -143,6 +146,7 @@ describe('loadConfig', () => {
       ROLLCALL_PROVISIONING_LOG_DAYS: 'forever',
       ROLLCALL_CSV_MAX_MB: '0',
       ROLLCALL_ROLE: 'scheduler',
+      ROLLCALL_DB_POOL_MAX: '1',
     };
     const problems = problemsOf(env);
     const names = [...Object.keys(env).filter((n) => n !== 'ROLLCALL_ADMIN_EMAIL'), 'ROLLCALL_ADMIN_PASSWORD'];

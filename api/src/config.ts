@@ -45,6 +45,8 @@ export interface Config {
   role: Role;
   /** Whether this process takes sync jobs from the queue and ticks the schedule (role all or worker). */
   syncWorker: boolean;
+  /** Connections of this process's main database pool (the job queue and the event listener have their own: 3 and 1). */
+  dbPoolMax: number;
   /** A running sync whose heartbeat is older than this belonged to a process that stopped. */
   runStaleSeconds: number;
   /** Delays before automatic retries of a run that failed for a passing reason (throttling, network). */
@@ -200,6 +202,7 @@ export function loadConfig(env: Env = process.env): Config {
     schedulerTickSeconds: int('ROLLCALL_SCHEDULER_TICK_SECONDS', 30, 1, 3600),
     role,
     syncWorker: role !== 'api',
+    dbPoolMax: int('ROLLCALL_DB_POOL_MAX', 20, 2, 500),
     runStaleSeconds: int('ROLLCALL_RUN_STALE_SECONDS', 30, 3, 3600),
     syncRetrySeconds: seconds('ROLLCALL_SYNC_RETRY_SECONDS', [60, 300, 900]),
     publicUrl,

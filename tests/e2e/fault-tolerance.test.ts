@@ -9,30 +9,14 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { GraphQLTestClient } from '../support/graphql.js';
 import { configure, createConnection, createStaffList, differencesFromDirectory, people, syncAndWait, waitForRun, RUN_FIELDS, type RunResult } from '../support/entra.js';
 import { connectScimList, ScimClient } from '../support/scim.js';
-import { startRollcallProcess, type RollcallProcess } from '../support/process.js';
+import { startRollcallProcess, until, type RollcallProcess } from '../support/process.js';
+import { setupOwner } from '../support/server.js';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedCluster } from '../../api/src/db/embedded.js';
 import { createLogger } from '../../api/src/shared/logger.js';
 
 type Sim = Awaited<ReturnType<typeof startGraphSimulator>>;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
-async function signUp(url: string): Promise<GraphQLTestClient> {
-  const { setup } = await new GraphQLTestClient(url).ok<{ setup: { token: string } }>(`mutation($i: SetupInput!) { setup(input: $i) { token } }`, {
-    i: { organizationName: 'Acme', name: 'Ada Owner', email: 'ada@acme.test', password: 'correct horse battery' },
-  });
-  return new GraphQLTestClient(url, setup.token);
-}
 
 /** Waits until the run is reading with at least `created` people written, then returns. */
 async function runningWith(client: GraphQLTestClient, runId: string, created: number): Promise<RunResult> {
@@ -75,7 +59,7 @@ describe('kill -9 of Rollcall during a full sync of 10,000 users', () => {
     sim.directory.seedUsers(10_000);
     const env = { ...sim.env, DATABASE_URL: db.url, ROLLCALL_SECRET_KEY: randomBytes(32).toString('base64'), ROLLCALL_RUN_STALE_SECONDS: '3', ROLLCALL_SCHEDULER_TICK_SECONDS: '1', ROLLCALL_SYNC_RETRY_SECONDS: 'none' };
     proc = await startRollcallProcess(env);
-    let owner = await signUp(proc.url);
+    let owner = await setupOwner({ client: new GraphQLTestClient(proc.url) });
     const listId = await createStaffList(owner, 'Staff');
     await configure(owner, { listId, connectionId: await createConnection(owner, sim) });
     // Eleven pages of 999; slowed so the kill lands after the first batch of 5,000 is written.
@@ -141,7 +125,7 @@ describe('PostgreSQL restarted under Rollcall', () => {
       ROLLCALL_SYNC_RETRY_SECONDS: 'none',
       ROLLCALL_SCIM_RATE_PER_SECOND: '100000',
     });
-    owner = await signUp(proc.url);
+    owner = await setupOwner({ client: new GraphQLTestClient(proc.url) });
   }, 180_000);
   afterAll(async () => {
     await proc?.stop();

@@ -5,7 +5,8 @@ import { startGraphSimulator } from '../support/graph-sim/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { GraphQLTestClient } from '../support/graphql.js';
 import { configure, createConnection, createStaffList, people, syncAndWait, waitForRun, RUN_FIELDS, type RunResult } from '../support/entra.js';
-import { startRollcallProcess, type RollcallProcess } from '../support/process.js';
+import { startRollcallProcess, until, type RollcallProcess } from '../support/process.js';
+import { setupOwner } from '../support/server.js';
 
 type Sim = Awaited<ReturnType<typeof startGraphSimulator>>;
 type Progress = { status: string; reason: string | null; counts: { seen: number; created: number } };
@@ -21,16 +22,6 @@ function follow(client: GraphQLTestClient, runId: string): { seen: Progress[]; d
     ),
   );
   return { seen, done, dispose: async () => void (await ws.dispose()) };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('two api processes and a worker on one database (ROLLCALL_ROLE)', () => {
@@ -70,11 +61,7 @@ describe('two api processes and a worker on one database (ROLLCALL_ROLE)', () =>
     let w1: RollcallProcess, w2: RollcallProcess;
     [api1, api2, w1, w2] = await Promise.all([start('api'), start('api'), start('worker'), start('worker')]);
     workers = [w1, w2];
-    const { setup } = await new GraphQLTestClient(api1.url).ok<{ setup: { token: string } }>(
-      `mutation($i: SetupInput!) { setup(input: $i) { token } }`,
-      { i: { organizationName: 'Acme', name: 'Ada Owner', email: 'ada@acme.test', password: 'correct horse battery' } },
-    );
-    via1 = new GraphQLTestClient(api1.url, setup.token);
+    via1 = await setupOwner({ client: new GraphQLTestClient(api1.url) });
     via2 = via1.withBase(api2.url);
     connectionId = await createConnection(via2, sim);
   }, 240_000);

@@ -48,3 +48,14 @@ export async function startRollcallProcess(env: Record<string, string>, timeoutM
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** Polls `probe` every 100 ms until it returns something truthy; fails after `timeoutMs`. */
+export async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
