@@ -13,6 +13,7 @@ describe('isDatabaseUnavailable', () => {
     ['a connection exception (08006)', withCode('08006')],
     ['too many connections (53300)', withCode('53300')],
     ['node-postgres losing its socket', new Error('Connection terminated unexpectedly')],
+    ['knex after the connection of a transaction failed', new Error('Transaction query already complete, run with DEBUG=knex:tx for more info')],
     ['a pool that could not connect in time', Object.assign(new Error('Knex: Timeout acquiring a connection. The pool is probably full.'), { name: 'KnexTimeoutError' })],
     ['a wrapped cause', new Error('query failed', { cause: withCode('ECONNREFUSED') })],
     ['a GraphQL error around one', Object.assign(new Error('Context creation failed'), { originalError: new Error('Connection terminated') })],

@@ -17,8 +17,13 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT
  */
 const UNAVAILABLE_SQLSTATES = /^(08...|57P0[123]|53300)$/;
 
-/** Messages of node-postgres and knex for a connection that ended under them (they carry no code). */
-const LOST_MESSAGES = /Connection terminated|Client has encountered a connection error|Connection ended unexpectedly|Client was closed and is not queryable|Timeout acquiring a connection|terminating connection due to administrator command|the database system is (starting up|shutting down|in recovery mode)/i;
+/**
+ * Messages of node-postgres and knex for a connection that ended under them (they carry no code).
+ * knex rolls a transaction back by itself when its connection fails, and answers the transaction's
+ * next query "Transaction query already complete"; Rollcall never queries a transaction after
+ * settling it, so that message means the connection was lost mid-transaction.
+ */
+const LOST_MESSAGES = /Transaction query already complete|Connection terminated|Client has encountered a connection error|Connection ended unexpectedly|Client was closed and is not queryable|Timeout acquiring a connection|terminating connection due to administrator command|the database system is (starting up|shutting down|in recovery mode)/i;
 
 /** True when `err` (or what caused it) says PostgreSQL is unreachable, not that the request is wrong. */
 export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
