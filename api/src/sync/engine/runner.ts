@@ -501,11 +501,11 @@ export class SyncRunner {
   }
 
   private async finish(em: EntityManager, runId: string, status: RunStatus, counts: RunCounts, reason: string | null, problems: PlanProblem[], held?: HeldPlan): Promise<void> {
-    this.deps.logger.info({ runId, status, counts, reason }, 'sync run finished');
     await em.execute(
       `UPDATE sync_run SET status = ?, phase = 'DONE', counts = ?::jsonb, errors = ?::jsonb, reason = ?, held_plan = ?::jsonb, finished_at = ?, heartbeat_at = ? WHERE id = ?`,
       [status, JSON.stringify(counts), JSON.stringify(problems.slice(0, KEEP_ERRORS)), reason, held ? JSON.stringify(held) : null, this.deps.clock.now(), this.deps.clock.now(), runId],
     );
+    this.deps.logger.info({ runId, status, counts, reason }, 'sync run finished');
     const req = this.current.get(runId);
     if (req) await this.announce(em, runId, req);
   }
