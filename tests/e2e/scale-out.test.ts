@@ -59,7 +59,11 @@ describe('two api processes and a worker on one database (ROLLCALL_ROLE)', () =>
       LOG_LEVEL: 'info',
     };
     let w1: RollcallProcess, w2: RollcallProcess;
-    [api1, api2, w1, w2] = await Promise.all([start('api'), start('api'), start('worker'), start('worker')]);
+    // All settle before any failure is thrown, so afterAll stops every process that did start.
+    const started = await Promise.allSettled([start('api'), start('api'), start('worker'), start('worker')]);
+    const failed = started.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    [api1, api2, w1, w2] = started.map((r) => (r as PromiseFulfilledResult<RollcallProcess>).value) as [RollcallProcess, RollcallProcess, RollcallProcess, RollcallProcess];
     workers = [w1, w2];
     via1 = await setupOwner({ client: new GraphQLTestClient(api1.url) });
     via2 = via1.withBase(api2.url);
