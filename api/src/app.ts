@@ -16,6 +16,7 @@ import { PeopleService } from './people/people.service.js';
 import { EventBus } from './events/event-bus.js';
 import { createSchema } from './graphql/schema.js';
 import { createHttpServer } from './http/server.js';
+import { createProbeServer } from './http/probes.js';
 import { SecretBox } from './shared/secret-box.js';
 import { EntraConnectionsService } from './sync/entra/entra-connections.service.js';
 import { SyncRunsService } from './sync/sync-runs.service.js';
@@ -89,7 +90,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const cleanups: Array<() => Promise<void>> = [];
   if (cluster) cleanups.push(() => cluster.stop());
   try {
-    const orm = await initOrm(databaseUrl, logger);
+    const orm = await initOrm(databaseUrl, logger, config.dbPoolMax);
     cleanups.push(() => orm.close(true));
     const applied = await migrate(orm);
     if (applied.length > 0) logger.info({ applied }, 'applied database migrations');
@@ -98,8 +99,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const auth = new AuthService({ clock, ids, audit, sessionTtlHours: config.sessionTtlHours });
     const lists = new ListsService({ orm, clock, ids, audit, logger });
     const bus = new EventBus(databaseUrl, logger);
-    await bus.start();
-    cleanups.push(() => bus.stop());
+    // Writers publish inside their transactions (pg_notify) in any role; only processes that
+    // serve subscriptions listen.
+    if (config.role !== 'worker') {
+      await bus.start();
+      cleanups.push(() => bus.stop());
+    }
     const people = new PeopleService({ clock, ids, audit, events: bus, lists });
     const entraConnections = new EntraConnectionsService({ clock, ids, audit, secrets: await secretBox(config, logger) });
     const { rotated, unreadable } = await entraConnections.rotateSecrets(orm.em.fork());
@@ -129,11 +134,18 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     await syncRunner.recoverInterrupted();
     await queue.start(config.syncWorker ? { run: (runId) => entraSync.runQueued(runId), retry: (job) => entraSync.retry(job) } : null);
     cleanups.push(() => queue.stop());
-    const scheduler = setInterval(() => {
-      entraSync.tick().catch((err) => logger.error({ err }, 'scheduler tick failed'));
-    }, config.schedulerTickSeconds * 1000);
-    scheduler.unref();
-    cleanups.push(async () => clearInterval(scheduler));
+    // Workers (role all or worker) keep time: each tick first fails runs whose process died (stale
+    // heartbeat), so they never stay RUNNING, then queues the scheduled runs that are due.
+    if (config.syncWorker) {
+      const scheduler = setInterval(() => {
+        syncRunner
+          .recoverInterrupted()
+          .then(() => entraSync.tick())
+          .catch((err) => logger.error({ err }, 'scheduler tick failed'));
+      }, config.schedulerTickSeconds * 1000);
+      scheduler.unref();
+      cleanups.push(async () => clearInterval(scheduler));
+    }
 
     const scimConnections = new ScimConnectionsService({ clock, ids, audit, lists });
     const provisioningLog = new ProvisioningLog({ orm, clock, ids, logger, retentionDays: config.provisioningLogDays });
@@ -143,7 +155,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const changesets = new ChangesetsService({ clock, ids, audit, events: bus, lists, sessions });
     const schema = await createSchema({ auth, throttle: new LoginThrottle(clock, config.loginFreeAttempts), lists, people, audit, entraConnections, entraSync, syncRuns: new SyncRunsService(), syncRunner, listSync: new ListSyncService({ lists, audit }), scimConnections, provisioningLog, csvImports, sessions, changesets, alerts: new AlertsService({ clock }) });
     const scim = new ScimHandler({ orm, clock, logger, connections: scimConnections, users: new ScimUsersStore({ clock, ids }), groups: new ScimGroupsStore({ clock, ids }), limiter: new RateLimiter(config.scimRatePerSecond, clock), log: provisioningLog });
-    const http = await createHttpServer({ config, logger, orm, schema, auth, lists, people, csvImports, bus, scim, metrics });
+    // A worker serves no public HTTP: only its health probes and metrics, on its own port.
+    const http = config.role === 'worker' ? createProbeServer(orm, metrics, config.metricsToken) : await createHttpServer({ config, logger, orm, schema, auth, lists, people, csvImports, bus, scim, metrics });
     await new Promise<void>((resolve, reject) => {
       http.server.once('error', reject);
       http.server.listen(config.port, config.host, () => resolve());

@@ -40,7 +40,9 @@ describe('loadConfig', () => {
       graphBaseUrl: undefined,
       entraAuthorityHost: undefined,
       schedulerTickSeconds: 30,
+      role: 'all',
       syncWorker: true,
+      dbPoolMax: 20,
       runStaleSeconds: 30,
       syncRetrySeconds: [60, 300, 900],
       publicUrl: undefined,
@@ -97,6 +99,8 @@ describe('loadConfig', () => {
       ROLLCALL_SCIM_RATE_PER_SECOND: '50',
       ROLLCALL_PROVISIONING_LOG_DAYS: '7',
       ROLLCALL_CSV_MAX_MB: '5',
+      ROLLCALL_ROLE: 'worker',
+      ROLLCALL_DB_POOL_MAX: '60',
     });
     expect(c).toMatchObject({
       port: 0,
@@ -122,6 +126,9 @@ describe('loadConfig', () => {
       scimRatePerSecond: 50,
       provisioningLogDays: 7,
       csvMaxBytes: 5 * 1024 * 1024,
+      role: 'worker',
+      syncWorker: true,
+      dbPoolMax: 60,
     });
     expect(c.secretKey).toEqual(Buffer.alloc(32, 7));
     expect(c.previousSecretKeys).toEqual([Buffer.alloc(32, 9), Buffer.alloc(32, 7)]);
@@ -150,6 +157,8 @@ describe('loadConfig', () => {
       ROLLCALL_CSV_MAX_MB: '0',
       ROLLCALL_CORS_ORIGINS: 'ftp://x.example.test',
       ROLLCALL_METRICS_TOKEN: 'too short',
+      ROLLCALL_ROLE: 'scheduler',
+      ROLLCALL_DB_POOL_MAX: '1',
     };
     const problems = problemsOf(env);
     const names = [...Object.keys(env).filter((n) => n !== 'ROLLCALL_ADMIN_EMAIL'), 'ROLLCALL_ADMIN_PASSWORD'];
@@ -176,6 +185,22 @@ describe('loadConfig', () => {
   });
 
   it.each([
+    [{}, 'all', true],
+    [{ ROLLCALL_ROLE: 'api' }, 'api', false],
+    [{ ROLLCALL_ROLE: ' Worker ' }, 'worker', true],
+    [{ ROLLCALL_ROLE: 'all', ROLLCALL_SYNC_WORKER: 'true' }, 'all', true],
+    // The setting from before roles: a process that runs no sync jobs is an api process.
+    [{ ROLLCALL_SYNC_WORKER: 'false' }, 'api', false],
+    [{ ROLLCALL_ROLE: 'api', ROLLCALL_SYNC_WORKER: 'off' }, 'api', false],
+    [{ ROLLCALL_ROLE: 'worker', ROLLCALL_SYNC_WORKER: 'yes' }, 'worker', true],
+  ])('takes the role from %j', (env, role, syncWorker) => {
+    expect(loadConfig(env as Record<string, string>)).toMatchObject({ role, syncWorker });
+  });
+
+  it.each([
+    [{ ROLLCALL_ROLE: 'worker', ROLLCALL_SYNC_WORKER: 'false' }, /ROLLCALL_SYNC_WORKER=false contradicts ROLLCALL_ROLE=worker/],
+    [{ ROLLCALL_ROLE: 'api', ROLLCALL_SYNC_WORKER: 'true' }, /contradicts ROLLCALL_ROLE=api/],
+    [{ ROLLCALL_ROLE: 'scheduler' }, /ROLLCALL_ROLE must be one of all, api, worker \(got "scheduler"\)/],
     [{ ROLLCALL_ADMIN_PASSWORD: '0123456789' }, /must be set together/],
     [{ ROLLCALL_ADMIN_EMAIL: 'a@b.c', ROLLCALL_ADMIN_PASSWORD: 'short' }, /ROLLCALL_ADMIN_PASSWORD must be at least 10/],
     [{ PORT: '65536' }, /PORT must be a whole number from 0 to 65535/],

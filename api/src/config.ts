@@ -37,8 +37,16 @@ export interface Config {
   entraAuthorityHost: string | undefined;
   /** How often each process looks for scheduled syncs that are due, in seconds. */
   schedulerTickSeconds: number;
-  /** Whether this process takes sync jobs from the queue (every process may queue them). */
+  /**
+   * What this process does: `all` (one process serves HTTP and runs jobs), `api` (GraphQL, SCIM,
+   * subscriptions, the SPA; queues jobs but runs none) or `worker` (sync jobs and the schedule; no
+   * public HTTP, only health probes on its port).
+   */
+  role: Role;
+  /** Whether this process takes sync jobs from the queue and ticks the schedule (role all or worker). */
   syncWorker: boolean;
+  /** Connections of this process's main database pool (the job queue and the event listener have their own: 3 and 1). */
+  dbPoolMax: number;
   /** A running sync whose heartbeat is older than this belonged to a process that stopped. */
   runStaleSeconds: number;
   /** Delays before automatic retries of a run that failed for a passing reason (throttling, network). */
@@ -56,6 +64,10 @@ export interface Config {
   /** Bearer token GET /metrics requires; undefined: /metrics is off (404). */
   metricsToken: string | undefined;
 }
+
+/** The roles a process can take (ROLLCALL_ROLE). */
+export const ROLES = ['all', 'api', 'worker'] as const;
+export type Role = (typeof ROLES)[number];
 
 /** Thrown at start-up with every configuration problem listed at once. */
 export class ConfigError extends Error {
@@ -144,6 +156,20 @@ export function loadConfig(env: Env = process.env): Config {
     }
   };
 
+  // ROLLCALL_SYNC_WORKER=false predates roles: it means what ROLLCALL_ROLE=api means.
+  let role: Role = 'all';
+  const rawRole = env.ROLLCALL_ROLE?.trim().toLowerCase();
+  if (rawRole) {
+    if ((ROLES as readonly string[]).includes(rawRole)) role = rawRole as Role;
+    else problems.push(`ROLLCALL_ROLE must be one of ${ROLES.join(', ')} (got "${env.ROLLCALL_ROLE}")`);
+  }
+  const syncWorkerSet = env.ROLLCALL_SYNC_WORKER !== undefined && env.ROLLCALL_SYNC_WORKER !== '';
+  const syncWorkerFlag = bool('ROLLCALL_SYNC_WORKER', role !== 'api');
+  if (syncWorkerSet && role === 'all' && !syncWorkerFlag) role = 'api';
+  else if (syncWorkerSet && syncWorkerFlag !== (role !== 'api')) {
+    problems.push(`ROLLCALL_SYNC_WORKER=${env.ROLLCALL_SYNC_WORKER} contradicts ROLLCALL_ROLE=${role}; leave ROLLCALL_SYNC_WORKER unset (the role says whether a process runs sync jobs)`);
+  }
+
   let publicUrl: string | undefined;
   if (env.ROLLCALL_PUBLIC_URL) {
     try {
@@ -193,7 +219,9 @@ export function loadConfig(env: Env = process.env): Config {
     graphBaseUrl: url('ROLLCALL_GRAPH_BASE_URL'),
     entraAuthorityHost: url('ROLLCALL_ENTRA_AUTHORITY_HOST'),
     schedulerTickSeconds: int('ROLLCALL_SCHEDULER_TICK_SECONDS', 30, 1, 3600),
-    syncWorker: bool('ROLLCALL_SYNC_WORKER', true),
+    role,
+    syncWorker: role !== 'api',
+    dbPoolMax: int('ROLLCALL_DB_POOL_MAX', 20, 2, 500),
     runStaleSeconds: int('ROLLCALL_RUN_STALE_SECONDS', 30, 3, 3600),
     syncRetrySeconds: seconds('ROLLCALL_SYNC_RETRY_SECONDS', [60, 300, 900]),
     publicUrl,

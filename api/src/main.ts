@@ -17,9 +17,10 @@ async function main(): Promise<void> {
   const signIn = config.adminEmail
     ? `sign in as ${config.adminEmail}`
     : 'open it in a browser to create the first organisation and owner (one-time setup)';
-  app.logger.info({ url: app.url }, 'Rollcall is running');
+  app.logger.info({ url: app.url, role: config.role }, 'Rollcall is running');
   // A plain line for the person at the terminal, besides the structured log.
-  console.log(`\n  Rollcall is running at ${app.url}\n  Next: ${signIn}.\n  Stop with Ctrl-C.\n`);
+  if (config.role === 'worker') console.log(`\n  Rollcall worker is running (sync jobs and schedules; health probes at ${app.url}/healthz)\n  Stop with Ctrl-C.\n`);
+  else console.log(`\n  Rollcall is running at ${app.url}${config.role === 'api' ? ' (api only: sync jobs run on worker processes)' : ''}\n  Next: ${signIn}.\n  Stop with Ctrl-C.\n`);
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

@@ -90,3 +90,30 @@ export async function people(client: GraphQLTestClient, listId: string): Promise
     after = data.people.pageInfo.endCursor;
   }
 }
+
+/**
+ * How a list synced with STANDARD_MAPPINGS differs from the simulator's enabled users: missing,
+ * extra or inactive people, and values that are not the directory's. Empty when they agree.
+ */
+export function differencesFromDirectory(list: Map<string, PersonRow>, directory: Sim['directory']): string[] {
+  const out: string[] = [];
+  const expected = new Map<string, Record<string, unknown>>();
+  for (const id of directory.userIds()) {
+    const u = directory.user(id)!;
+    expected.set(String(u.employeeId), {
+      employee_id: u.employeeId,
+      email: String(u.mail).toLowerCase(),
+      given_name: u.givenName,
+      surname: u.surname,
+      department: u.department,
+    });
+  }
+  for (const [uid, want] of expected) {
+    const got = list.get(uid);
+    if (!got) out.push(`${uid}: missing`);
+    else if (got.status !== 'ACTIVE') out.push(`${uid}: ${got.status}`);
+    else for (const [k, v] of Object.entries(want)) if (got.values[k] !== v) out.push(`${uid}.${k}: ${JSON.stringify(got.values[k])} instead of ${JSON.stringify(v)}`);
+  }
+  for (const uid of list.keys()) if (!expected.has(uid)) out.push(`${uid}: not in the directory`);
+  return out;
+}

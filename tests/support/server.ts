@@ -46,7 +46,7 @@ export async function startServer(env: Record<string, string> = {}, db?: TestDat
 
 /** Runs first-run setup and returns a client signed in as the new owner. */
 export async function setupOwner(
-  server: TestServer,
+  server: Pick<TestServer, 'client'>,
   input = { organizationName: 'Acme', name: 'Ada Owner', email: 'ada@acme.test', password: 'correct horse battery' },
 ): Promise<GraphQLTestClient> {
   const data = await server.client.ok<{ setup: { token: string } }>(

@@ -1,5 +1,6 @@
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
+import { withStartupLock } from './startup-lock.js';
 import { OrganizationSchema } from '../organizations/organization.entity.js';
 import { ApiTokenSchema, AuthSessionSchema, MemberSchema } from '../auth/auth.entities.js';
 import { FieldMappingSchema, ListFieldSchema, MasterListSchema } from '../lists/list.entities.js';
@@ -79,10 +80,15 @@ export async function initOrm(clientUrl: string, logger?: Logger, poolMax?: numb
   return MikroORM.init(ormOptions(clientUrl, logger, poolMax));
 }
 
-/** Applies pending committed migrations; returns the names applied. */
+/**
+ * Applies pending committed migrations; returns the names applied. Replicas started together take
+ * turns (`withStartupLock`): the first applies, the others find nothing pending.
+ */
 export async function migrate(orm: MikroORM): Promise<string[]> {
-  const applied = await orm.getMigrator().up();
-  return applied.map((m) => m.name);
+  return withStartupLock(orm.config.get('clientUrl')!, async () => {
+    const applied = await orm.getMigrator().up();
+    return applied.map((m) => m.name);
+  });
 }
 
 /** True when every committed migration has been applied (used by /readyz). */

@@ -1,7 +1,9 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { AppError } from '../shared/errors.js';
+import { AppError, errors } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../shared/db-unavailable.js';
 
 const PASS_THROUGH = new Set([
   'GRAPHQL_PARSE_FAILED',
@@ -23,7 +25,13 @@ const PASS_THROUGH = new Set([
  */
 export function createFormatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    let original = unwrapResolverError(error);
+    // PostgreSQL unreachable (restarting, failing over): a passing condition, not a defect.
+    // (A failed context, see unavailableInContext, arrives as a GraphQLError with the code already.)
+    if (!(original instanceof AppError) && (isDatabaseUnavailable(original) || formatted.extensions?.code === 'SERVICE_UNAVAILABLE')) {
+      logger.warn({ err: original, path: formatted.path }, 'database unavailable during a GraphQL operation');
+      original = errors.serviceUnavailable(DATABASE_RETRY_AFTER_SECONDS);
+    }
     if (original instanceof AppError) {
       return {
         message: original.message,
@@ -49,4 +57,39 @@ export function createFormatError(logger: Logger) {
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     };
   };
+}
+
+/**
+ * Answers HTTP 503 with Retry-After when an operation failed because the database is unreachable,
+ * so clients and load balancers retry instead of treating it as a defect (500).
+ */
+export function serviceUnavailablePlugin(): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          const body = response.body;
+          const errs = body.kind === 'single' ? body.singleResult.errors : body.initialResult.errors;
+          if (!errs?.some((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE')) return;
+          response.http.status = 503;
+          response.http.headers.set('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Building a request's context (the token's lookup) needs the database. Apollo answers a failed
+ * context 500 unless the error carries its HTTP status, so an unreachable database becomes a
+ * GraphQLError with 503 and Retry-After here; anything else is rethrown as it was.
+ */
+export function unavailableInContext(err: unknown): never {
+  if (!isDatabaseUnavailable(err)) throw err;
+  throw new GraphQLError(errors.serviceUnavailable(DATABASE_RETRY_AFTER_SECONDS).message, {
+    extensions: {
+      code: 'SERVICE_UNAVAILABLE',
+      http: { status: 503, headers: new HeaderMap([['retry-after', String(DATABASE_RETRY_AFTER_SECONDS)]]) },
+    },
+  });
 }

@@ -4,6 +4,7 @@ import type { Logger } from '../shared/logger.js';
 import type { AuthService } from '../auth/auth.service.js';
 import type { Viewer } from '../auth/viewer.js';
 import { AppError, errors, type ErrorCode } from '../shared/errors.js';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../shared/db-unavailable.js';
 import type { CsvImportsService } from '../sync/csv/csv-imports.service.js';
 import type { ListsService } from '../lists/lists.service.js';
 import type { PeopleService } from '../people/people.service.js';
@@ -46,6 +47,11 @@ function fail(res: Response, logger: Logger, err: unknown): void {
     const status = err.details.problem === 'TOO_LARGE' ? 413 : STATUS[err.code];
     res.status(status).json({ error: { code: err.code, message: err.message, ...err.details } });
     return;
+  }
+  if (isDatabaseUnavailable(err)) {
+    const unavailable = errors.serviceUnavailable(DATABASE_RETRY_AFTER_SECONDS);
+    res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+    return void res.status(503).json({ error: { code: unavailable.code, message: unavailable.message, ...unavailable.details } });
   }
   logger.error({ err }, 'CSV request failed');
   res.status(500).json({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'Something went wrong on our side; try again, and tell your administrator if it keeps happening.' } });

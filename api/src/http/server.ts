@@ -16,9 +16,9 @@ import type { ListsService } from '../lists/lists.service.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Context } from '../graphql/context.js';
 import { createLoaders } from '../graphql/loaders.js';
-import { createFormatError } from '../graphql/format-error.js';
+import { createFormatError, serviceUnavailablePlugin, unavailableInContext } from '../graphql/format-error.js';
 import { costLimitError, costLimitPlugin, depthLimit, nulCharacterError, nulCharacterPlugin } from '../graphql/limits.js';
-import { migrationsApplied } from '../db/orm.js';
+import { probeRoutes } from './probes.js';
 import { cors, csrfGuard, errorHandler, originTrusted, securityHeaders, strictTransportSecurity } from './security.js';
 import { clearedSessionCookie, sessionCookie, tokenFromRequest } from './session-cookie.js';
 import { isUuid } from '../shared/ids.js';
@@ -166,6 +166,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       costLimitPlugin(schema, config.maxQueryCost),
       nulCharacterPlugin(),
+      serviceUnavailablePlugin(),
       {
         async serverWillStart() {
           return {
@@ -179,19 +180,8 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
   });
   await apollo.start();
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
+  probeRoutes(app, orm);
   if (deps.metrics) app.get('/metrics', metricsHandler(deps.metrics, config.metricsToken));
-  app.get('/readyz', async (_req, res) => {
-    try {
-      await orm.em.getConnection().execute('SELECT 1');
-      const migrated = await migrationsApplied(orm);
-      res.status(migrated ? 200 : 503).json({ status: migrated ? 'ready' : 'migrations pending', database: 'up' });
-    } catch {
-      res.status(503).json({ status: 'database unreachable', database: 'down' });
-    }
-  });
 
   /**
    * Serves one stored photo to signed-in members of its organisation. The address carries the
@@ -229,7 +219,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
     express.json({ limit: MAX_GRAPHQL_BODY_BYTES }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
-        const base = await buildContext(req, req.ip ?? req.socket.remoteAddress ?? null, req.get('user-agent') ?? null);
+        const base = await buildContext(req, req.ip ?? req.socket.remoteAddress ?? null, req.get('user-agent') ?? null).catch(unavailableInContext);
         return {
           ...base,
           session: {

@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { isUuid } from '../shared/ids.js';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../shared/db-unavailable.js';
 import type { Actor } from '../audit/audit-entry.entity.js';
 import { ScimError, scimErrors } from './rfc7644/errors.js';
 import { parseFilter } from './rfc7644/filter.js';
@@ -77,7 +78,10 @@ export class ScimHandler {
     } catch (err) {
       outcome.operation = 'error';
       if (err instanceof ScimError) response = errorResponse(err);
-      else {
+      else if (isDatabaseUnavailable(err)) {
+        this.deps.logger.warn({ err, method: req.method, path: req.path }, 'SCIM request failed: database unavailable');
+        response = errorResponse(scimErrors.serviceUnavailable(DATABASE_RETRY_AFTER_SECONDS));
+      } else {
         this.deps.logger.error({ err, method: req.method, path: req.path }, 'SCIM request failed');
         response = errorResponse(new ScimError(500, null, 'Rollcall could not process the request; try again. If it keeps failing, look at the server log.'));
       }

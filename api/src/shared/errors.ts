@@ -45,6 +45,10 @@ export const errors = {
     new AppError('TOO_MANY_REQUESTS', `Too many attempts. Wait ${retryAfterSeconds} seconds and try again.`, {
       retryAfterSeconds,
     }),
+  serviceUnavailable: (retryAfterSeconds: number) =>
+    new AppError('SERVICE_UNAVAILABLE', `Rollcall cannot reach its database just now (it may be restarting); nothing was changed. Try again in ${retryAfterSeconds} seconds.`, {
+      retryAfterSeconds,
+    }),
 };
 
 /** True when a PostgreSQL error is a unique violation (SQLSTATE 23505), optionally on one constraint. */

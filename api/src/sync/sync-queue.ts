@@ -1,5 +1,6 @@
 import PgBoss from 'pg-boss';
 import type { Logger } from '../shared/logger.js';
+import { withStartupLock } from '../db/startup-lock.js';
 
 const RUN_QUEUE = 'sync-run';
 const RETRY_QUEUE = 'sync-retry';
@@ -31,11 +32,16 @@ export class SyncQueue {
       application_name: 'rollcall-queue',
       // Rollcall schedules runs itself (see EntraSyncService.tick): one atomic claim per due list.
       schedule: false,
+      // Queue upkeep (expiring jobs of a killed worker, archiving) runs where jobs run.
+      supervise: handlers !== null,
     });
     boss.on('error', (err) => this.deps.logger.error({ err }, 'job queue error'));
     await boss.start();
-    await boss.createQueue(RUN_QUEUE, { name: RUN_QUEUE, retryLimit: 0, expireInSeconds: 6 * 3600 });
-    await boss.createQueue(RETRY_QUEUE, { name: RETRY_QUEUE, retryLimit: 0, expireInSeconds: 3600 });
+    // Processes starting together take turns: concurrent create_queue calls deadlock in PostgreSQL.
+    await withStartupLock(this.deps.databaseUrl, async () => {
+      await boss.createQueue(RUN_QUEUE, { name: RUN_QUEUE, retryLimit: 0, expireInSeconds: 6 * 3600 });
+      await boss.createQueue(RETRY_QUEUE, { name: RETRY_QUEUE, retryLimit: 0, expireInSeconds: 3600 });
+    });
     if (handlers) {
       const poll = { batchSize: 1, pollingIntervalSeconds: this.deps.pollSeconds ?? 0.5 };
       await boss.work<{ runId: string }>(RUN_QUEUE, poll, async ([job]) => {

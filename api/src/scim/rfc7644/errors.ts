@@ -53,4 +53,7 @@ export const scimErrors = {
   tooManyRequests: (retryAfterSeconds: number) =>
     new ScimError(429, null, `Too many requests with this token; retry after ${retryAfterSeconds} seconds.`, { 'Retry-After': String(retryAfterSeconds) }),
   notImplemented: (detail: string) => new ScimError(501, null, detail),
+  /** Not in §3.12's table, which is not exhaustive; the body keeps §3.12's shape so IdPs show the detail and retry. */
+  serviceUnavailable: (retryAfterSeconds: number) =>
+    new ScimError(503, null, `Rollcall cannot reach its database just now (it may be restarting); nothing was changed. Retry after ${retryAfterSeconds} seconds.`, { 'Retry-After': String(retryAfterSeconds) }),
 };

@@ -11,6 +11,7 @@ import { checkReview, checkSafety, DEFAULT_THRESHOLD, describeRejected, reviewRe
 import { activeSourcePeople, applyPlan, emailIndex, loadCandidates, mappingRules, peopleByAnchor, peopleCounts, tidySearchIndex, type ApplyContext, type ApplyResult } from './apply.js';
 import type { CurrentPerson, DesiredPerson, Plan, PlanProblem, SourceRecord } from './types.js';
 import { CHANNEL, type SyncRunFinishedEvent } from '../../events/event-bus.js';
+import { isDatabaseUnavailable } from '../../shared/db-unavailable.js';
 
 /** Where desired state comes from: pages of records, and for delta runs the anchors removed. */
 export interface Source {
@@ -166,6 +167,7 @@ export class SyncRunner {
       runId = this.deps.ids.uuid();
       await this.insertRun(em, runId, req, 'RUNNING', now);
     }
+    this.deps.logger.info({ runId, listId: req.listId, source: req.source.name, mode: req.mode, trigger: req.trigger }, 'sync run started');
     // A plan held for review is out of date once a newer run reads the source again.
     const superseded = await em.execute<Array<{ id: string }>>(
       `UPDATE sync_run SET status = 'CANCELLED', phase = 'DONE', held_plan = NULL, finished_at = coalesce(finished_at, ?),
@@ -195,8 +197,11 @@ export class SyncRunner {
         this.deps.logger.error({ err: e, runId }, 'could not arrange what follows a failed sync run');
         return null;
       });
-      const reason = next ? `${cause} (${next})` : cause;
-      await this.finish(em, runId, 'FAILED', counts, reason, []);
+      const what = isDatabaseUnavailable(err)
+        ? `PostgreSQL became unreachable during the run (${cause}); each batch is written whole or not at all, so the next run completes the list`
+        : cause;
+      const reason = next ? `${what} (${next})` : what;
+      await this.finishOnceReachable(em, runId, counts, reason);
       return { runId, status: 'FAILED', counts, reason, problems: [] };
     } finally {
       clearInterval(beat);
@@ -205,6 +210,23 @@ export class SyncRunner {
   }
 
   private readonly current = new Map<string, RunRequest>();
+
+  /**
+   * Records a failed run. When the failure was the database going away, recording it fails too:
+   * this waits for PostgreSQL to come back (up to two minutes, doubling from one second) so the
+   * run says why it failed, rather than staying RUNNING until the stale-run rule gives a vaguer reason.
+   */
+  private async finishOnceReachable(em: EntityManager, runId: string, counts: RunCounts, reason: string): Promise<void> {
+    for (let wait = 1000, waited = 0; ; waited += wait, wait = Math.min(wait * 2, 16_000)) {
+      try {
+        return await this.finish(em, runId, 'FAILED', counts, reason, []);
+      } catch (err) {
+        if (!isDatabaseUnavailable(err) || waited >= 120_000) throw err;
+        this.deps.logger.warn({ runId, retryInMs: wait }, 'database unavailable: the failed sync run will be recorded when it is back');
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
+  }
 
   /** Tells subscribers (every process, through LISTEN/NOTIFY) that the run moved on. */
   private async announce(db: { execute: EntityManager['execute'] }, runId: string, req: Pick<RunRequest, 'organizationId' | 'listId'>): Promise<void> {
@@ -474,8 +496,11 @@ export class SyncRunner {
         RETURNING id, organization_id, list_id, source, ${RUN_SECONDS} AS seconds`,
       [this.deps.clock.now(), new Date(now - (this.deps.staleAfterMs ?? STALE_AFTER_MS)), new Date(now - QUEUED_STALE_AFTER_MS)],
     );
+    // Whoever follows such a run (syncRunProgress, alerts, on any process) learns that it ended.
     for (const r of rows) {
+      this.deps.logger.warn({ runId: r.id, listId: r.list_id }, 'sync run marked failed: its process stopped');
       this.deps.observer?.runFinished(r.source, 'FAILED', Number(r.seconds));
+      await this.announce(em, r.id, { organizationId: r.organization_id, listId: r.list_id });
       await this.announceFinished(em, { organizationId: r.organization_id, listId: r.list_id, runId: r.id, status: 'FAILED' });
     }
     return rows.length;
@@ -507,6 +532,7 @@ export class SyncRunner {
       this.deps.observer?.runFinished(ended.source, status, Number(ended.seconds));
       await this.announceFinished(em, { organizationId: ended.organization_id, listId: ended.list_id, runId, status });
     }
+    this.deps.logger.info({ runId, status, counts, reason }, 'sync run finished');
     const req = this.current.get(runId);
     if (req) await this.announce(em, runId, req);
   }
