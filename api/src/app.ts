@@ -125,13 +125,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     scheduler.unref();
     cleanups.push(async () => clearInterval(scheduler));
 
-    const scimConnections = new ScimConnectionsService({ clock, ids, audit, lists });
+    const scimConnections = new ScimConnectionsService({ clock, ids, audit, lists, bus });
     const provisioningLog = new ProvisioningLog({ orm, clock, ids, logger, retentionDays: config.provisioningLogDays });
     cleanups.push(() => provisioningLog.stop());
     const csvImports = new CsvImportsService({ orm, clock, ids, logger, audit, lists, runner: syncRunner, maxBytes: config.csvMaxBytes });
     const sessions = new SessionsService({ clock, ids, audit, lists });
     const changesets = new ChangesetsService({ clock, ids, audit, events: bus, lists, sessions });
-    const schema = await createSchema({ auth, throttle: new LoginThrottle(clock, config.loginFreeAttempts), lists, people, audit, entraConnections, entraSync, syncRuns: new SyncRunsService(), syncRunner, listSync: new ListSyncService({ lists, audit }), scimConnections, provisioningLog, csvImports, sessions, changesets });
+    const schema = await createSchema({ auth, throttle: new LoginThrottle(clock, config.loginFreeAttempts), lists, people, audit, entraConnections, entraSync, syncRuns: new SyncRunsService(), syncRunner, listSync: new ListSyncService({ lists, audit, scimTokens: scimConnections }), scimConnections, provisioningLog, csvImports, sessions, changesets });
     const scim = new ScimHandler({ orm, clock, logger, connections: scimConnections, users: new ScimUsersStore({ clock, ids }), groups: new ScimGroupsStore({ clock, ids }), limiter: new RateLimiter(config.scimRatePerSecond, clock), log: provisioningLog });
     const http = await createHttpServer({ config, logger, orm, schema, auth, lists, people, csvImports, bus, scim });
     await new Promise<void>((resolve, reject) => {

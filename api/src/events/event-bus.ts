@@ -34,8 +34,16 @@ export interface ChangesetEvent {
   changesetId: string;
 }
 
+/** A SCIM bearer token was revoked or deleted (sent by a database trigger, whatever revoked it). */
+export interface ScimTokenEvent {
+  type: 'scim_token.revoked';
+  organizationId: string;
+  listId: string;
+  tokenId: string;
+}
+
 /** A domain event. Kept small: PostgreSQL NOTIFY payloads are limited to 8000 bytes. */
-export type DomainEvent = PersonEvent | SyncRunEvent | ProvisioningEvent | ChangesetEvent;
+export type DomainEvent = PersonEvent | SyncRunEvent | ProvisioningEvent | ChangesetEvent | ScimTokenEvent;
 
 type Handler = (event: DomainEvent) => void;
 
