@@ -13,6 +13,7 @@ import { readPath } from '../rfc7643/paths.js';
 import { scimErrors } from '../rfc7644/errors.js';
 import type { Filter } from '../rfc7644/filter.js';
 import { filterToSql, sortExpression } from './filter-sql.js';
+import { ANCHOR_EVERY, PageAnchors } from './page-anchors.js';
 import { SCIM_PROVIDER, type ScimCaller } from '../scim-connections.service.js';
 import { GROUPS_ATTRIBUTE } from './scim-groups.store.js';
 
@@ -104,7 +105,11 @@ export type WriteOutcome = 'create' | 'update' | 'deactivate' | 'reactivate';
  * with the SCIM identity row in the same transaction.
  */
 export class ScimUsersStore {
-  constructor(private readonly deps: { clock: Clock; ids: IdGenerator }) {}
+  private readonly anchors: PageAnchors;
+
+  constructor(private readonly deps: { clock: Clock; ids: IdGenerator }) {
+    this.anchors = new PageAnchors(() => deps.clock.now().getTime());
+  }
 
   async get(em: EntityManager, listId: string, scimId: string): Promise<StoredUser | null> {
     const [row] = await em.execute<Row[]>(`${SELECT} WHERE su.list_id = ? AND su.scim_id = ?`, [listId, scimId]);
@@ -127,7 +132,8 @@ export class ScimUsersStore {
    * A page of users and the total (counted only when the page is full or past the end). The page picks
    * its person ids first from the list's indexes alone (index-only for the default order), then
    * reads those 100 rows: OFFSET skips index entries, never whole joined rows. The person is
-   * joined only when the filter needs it (`active`).
+   * joined only when the filter needs it (`active`). Pages deep in the default order skip no more
+   * than ANCHOR_EVERY entries (`deepPage`).
    */
   async list(em: EntityManager, listId: string, q: ListQuery): Promise<{ total: number; users: StoredUser[] }> {
     const where = q.filter ? filterToSql(q.filter) : { sql: 'TRUE', params: [] };
@@ -139,6 +145,8 @@ export class ScimUsersStore {
     const countTotal = async () =>
       (await conn.execute<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM ${from} WHERE su.list_id = ? AND ${where.sql}`, [listId, ...where.params]))[0]?.n ?? 0;
     if (q.count === 0) return { total: await countTotal(), users: [] };
+    const deep = !q.filter && !q.sortBy && !q.descending ? await this.deepPage(em, listId, q) : null;
+    if (deep) return { total: deep.total ?? (await countTotal()), users: deep.users };
     const rows = await conn.execute<Row[]>(
       // ARRAY(subquery) keeps the subquery's order; WITH ORDINALITY numbers it for the final ORDER BY.
       `WITH page AS (SELECT * FROM unnest(ARRAY(SELECT su.person_id FROM ${from} WHERE su.list_id = ? AND ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?)) WITH ORDINALITY AS page(person_id, n))
@@ -148,6 +156,29 @@ export class ScimUsersStore {
     // A page that is not full ends the results, so it gives the total without counting: identity
     // providers' `userName eq` lookups are one statement.
     const total = rows.length < q.count && (rows.length > 0 || q.startIndex === 1) ? q.startIndex - 1 + rows.length : await countTotal();
+    return { total, users: rows.map(toUser) };
+  }
+
+  /**
+   * A page deep in the default order, without OFFSET over what comes before: a keyset scan from the
+   * nearest remembered position (PageAnchors), and the total as the remembered count plus the users
+   * created after the last remembered one, in the page's statement. Null for a page near the start.
+   */
+  private async deepPage(em: EntityManager, listId: string, q: ListQuery): Promise<{ total: number | null; users: StoredUser[] } | null> {
+    if (q.startIndex <= ANCHOR_EVERY) return null;
+    const a = await this.anchors.get(em, listId);
+    const k = Math.min(Math.floor((q.startIndex - 1) / ANCHOR_EVERY), a.anchors.length);
+    if (k === 0 || !a.last) return null;
+    const from = a.anchors[k - 1]!;
+    const rows = await em.getConnection().execute<Array<Row & { tail: number }>>(
+      `WITH page AS (SELECT * FROM unnest(ARRAY(
+         SELECT su.person_id FROM scim_user su WHERE su.list_id = ? AND (su.created_at, su.person_id) > (?::timestamptz, ?::uuid)
+          ORDER BY su.created_at, su.person_id LIMIT ? OFFSET ?)) WITH ORDINALITY AS page(person_id, n))
+       SELECT ${COLUMNS}, (SELECT count(*)::int FROM scim_user t WHERE t.list_id = ? AND (t.created_at, t.person_id) > (?::timestamptz, ?::uuid)) AS tail
+         FROM scim_user su JOIN person p ON p.id = su.person_id JOIN page ON page.person_id = su.person_id ORDER BY page.n`,
+      [listId, from.createdAt, from.personId, q.count, q.startIndex - 1 - k * ANCHOR_EVERY, listId, a.last.createdAt, a.last.personId],
+    );
+    const total = rows.length === 0 ? null : rows.length < q.count ? q.startIndex - 1 + rows.length : a.total + rows[0]!.tail;
     return { total, users: rows.map(toUser) };
   }
 
