@@ -29,7 +29,7 @@ import { selectFor } from '../../api/src/sync/entra/entra-source.js';
 import { withBenchDatabase } from './database.js';
 import { GraphQLTestClient } from '../support/graphql.js';
 import { configure, createConnection, createStaffList, STANDARD_MAPPINGS, waitForRun, type RunResult } from '../support/entra.js';
-import { SimHost, trustSimulator } from './graph-sim-client.js';
+import { SimHost, runTrustingSimulator } from './graph-sim-client.js';
 import type { HostStart } from './graph-sim-host.js';
 
 process.env.NODE_ENV ??= 'production';
@@ -311,12 +311,4 @@ async function main(): Promise<void> {
   });
 }
 
-async function entry(): Promise<void> {
-  await trustSimulator(certDir, import.meta.filename, args);
-  await main();
-}
-
-entry().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runTrustingSimulator(certDir, import.meta.filename, args, main);

@@ -7,12 +7,23 @@ import path from 'node:path';
 import { simulatorCert } from '../support/graph-sim/certs.js';
 import type { HostRequest, HostStart } from './graph-sim-host.js';
 
+/** Runs a benchmark's `main` in a process that trusts the simulator's certificate; any error exits 1. */
+export function runTrustingSimulator(certDir: string, file: string, args: string[], main: () => Promise<void>): void {
+  (async () => {
+    await trustSimulator(certDir, file, args);
+    await main();
+  })().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
+
 /**
  * Node reads NODE_EXTRA_CA_CERTS only when a process starts, and the SDKs trust the simulator's
  * certificate only through it: without it, runs `file` again in a process that has it and exits
  * with its code; with it, returns.
  */
-export async function trustSimulator(certDir: string, file: string, args: string[]): Promise<void> {
+async function trustSimulator(certDir: string, file: string, args: string[]): Promise<void> {
   const { certFile } = await simulatorCert(certDir);
   if (process.env.NODE_EXTRA_CA_CERTS === certFile) return;
   const child = spawn(process.execPath, [...process.execArgv, file, ...args], { stdio: 'inherit', env: { ...process.env, NODE_EXTRA_CA_CERTS: certFile } });

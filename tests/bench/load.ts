@@ -24,7 +24,7 @@ import { createLogger } from '../../api/src/shared/logger.js';
 import { GraphQLTestClient } from '../support/graphql.js';
 import { configure, createConnection, createStaffList, waitForRun } from '../support/entra.js';
 import { withBenchDatabase } from './database.js';
-import { SimHost, trustSimulator } from './graph-sim-client.js';
+import { SimHost, runTrustingSimulator } from './graph-sim-client.js';
 
 process.env.NODE_ENV ??= 'production';
 
@@ -292,12 +292,4 @@ async function main(): Promise<void> {
   });
 }
 
-async function entry(): Promise<void> {
-  await trustSimulator(certDir, import.meta.filename, args);
-  await main();
-}
-
-entry().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runTrustingSimulator(certDir, import.meta.filename, args, main);
