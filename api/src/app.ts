@@ -147,13 +147,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       cleanups.push(async () => clearInterval(scheduler));
     }
 
-    const scimConnections = new ScimConnectionsService({ clock, ids, audit, lists });
+    const scimConnections = new ScimConnectionsService({ clock, ids, audit, lists, bus });
     const provisioningLog = new ProvisioningLog({ orm, clock, ids, logger, retentionDays: config.provisioningLogDays });
     cleanups.push(() => provisioningLog.stop());
     const csvImports = new CsvImportsService({ orm, clock, ids, logger, audit, lists, runner: syncRunner, maxBytes: config.csvMaxBytes });
     const sessions = new SessionsService({ clock, ids, audit, lists });
     const changesets = new ChangesetsService({ clock, ids, audit, events: bus, lists, sessions });
-    const schema = await createSchema({ auth, throttle: new LoginThrottle(clock, config.loginFreeAttempts), lists, people, audit, entraConnections, entraSync, syncRuns: new SyncRunsService(), syncRunner, listSync: new ListSyncService({ lists, audit }), scimConnections, provisioningLog, csvImports, sessions, changesets, alerts: new AlertsService({ clock }) });
+    const schema = await createSchema({ auth, throttle: new LoginThrottle(clock, config.loginFreeAttempts), lists, people, audit, entraConnections, entraSync, syncRuns: new SyncRunsService(), syncRunner, listSync: new ListSyncService({ lists, audit, scimTokens: scimConnections }), scimConnections, provisioningLog, csvImports, sessions, changesets, alerts: new AlertsService({ clock }) });
     const scim = new ScimHandler({ orm, clock, logger, connections: scimConnections, users: new ScimUsersStore({ clock, ids }), groups: new ScimGroupsStore({ clock, ids }), limiter: new RateLimiter(config.scimRatePerSecond, clock), log: provisioningLog });
     // A worker serves no public HTTP: only its health probes and metrics, on its own port.
     const http = config.role === 'worker' ? createProbeServer(orm, metrics, config.metricsToken) : await createHttpServer({ config, logger, orm, schema, auth, lists, people, csvImports, bus, scim, metrics });

@@ -16,7 +16,6 @@
  *
  * Prints figures and verdicts; exits non-zero only when something errors, never for a missed goal.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,11 +26,11 @@ import { loadConfig, repoRoot } from '../../api/src/config.js';
 import type { App } from '../../api/src/app.js';
 import { createLogger } from '../../api/src/shared/logger.js';
 import { selectFor } from '../../api/src/sync/entra/entra-source.js';
-import { simulatorCert } from '../support/graph-sim/certs.js';
 import { withBenchDatabase } from './database.js';
 import { GraphQLTestClient } from '../support/graphql.js';
 import { configure, createConnection, createStaffList, STANDARD_MAPPINGS, waitForRun, type RunResult } from '../support/entra.js';
-import type { HostRequest, HostStart } from './graph-sim-host.js';
+import { SimHost, runTrustingSimulator } from './graph-sim-client.js';
+import type { HostStart } from './graph-sim-host.js';
 
 process.env.NODE_ENV ??= 'production';
 
@@ -48,48 +47,6 @@ const DELTA_GOAL_MS = 1_000;
 const MEMORY_GOAL = 1024 * 1024 * 1024;
 const certDir = path.join(repoRoot, '.data', 'bench-graph-sim');
 const logger = createLogger('warn');
-
-// ---------------------------------------------------------------------------------------------
-// The simulator's process
-
-class SimHost {
-  private next = 1;
-  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly start: HostStart,
-  ) {
-    child.on('message', (m: { id: number; ok?: unknown; error?: string }) => {
-      const w = this.waiting.get(m.id);
-      if (!w) return;
-      this.waiting.delete(m.id);
-      if (m.error) w.reject(new Error(m.error));
-      else w.resolve(m.ok);
-    });
-  }
-
-  static async launch(): Promise<SimHost> {
-    // A million users with their change history need more than the default heap.
-    const child = fork(path.join(import.meta.dirname, 'graph-sim-host.ts'), [certDir], { execArgv: [...process.execArgv, '--max-old-space-size=8192'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const start = await new Promise<HostStart>((resolve, reject) => {
-      child.once('message', (m: { ready: HostStart }) => resolve(m.ready));
-      child.once('exit', (code) => reject(new Error(`the simulator's process exited (${code})`)));
-    });
-    return new SimHost(child, start);
-  }
-
-  call<T>(req: HostRequest): Promise<T> {
-    const id = this.next++;
-    return new Promise<T>((resolve, reject) => {
-      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.child.send({ ...req, id });
-    });
-  }
-
-  stop(): void {
-    this.child.disconnect();
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // The floor: a bare HTTPS client, COPY and one upsert
@@ -238,7 +195,7 @@ async function main(): Promise<void> {
     let db: pg.Client | null = null;
     let host: SimHost | null = null;
     try {
-      host = await SimHost.launch();
+      host = await SimHost.launch(certDir);
       const { createApp } = await import('../../api/src/app.js');
       app = await createApp(
         loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: dbUrl, LOG_LEVEL: 'silent', ROLLCALL_GRAPH_BASE_URL: host.start.url, ROLLCALL_ENTRA_AUTHORITY_HOST: host.start.url }),
@@ -354,21 +311,4 @@ async function main(): Promise<void> {
   });
 }
 
-/**
- * Node reads NODE_EXTRA_CA_CERTS only when a process starts, and the SDKs trust the simulator's
- * certificate only through it: without it, run this file again in a process that has it.
- */
-async function entry(): Promise<void> {
-  const { certFile } = await simulatorCert(certDir);
-  if (process.env.NODE_EXTRA_CA_CERTS !== certFile) {
-    const child = spawn(process.execPath, [...process.execArgv, import.meta.filename, ...args], { stdio: 'inherit', env: { ...process.env, NODE_EXTRA_CA_CERTS: certFile } });
-    const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
-    process.exit(code);
-  }
-  await main();
-}
-
-entry().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runTrustingSimulator(certDir, import.meta.filename, args, main);

@@ -12,7 +12,9 @@ export type HostRequest =
   /** Joiners, movers, disabled accounts and leavers, `n` in all; answers how many of each. */
   | { op: 'churn'; n: number; tag: string }
   | { op: 'counts' }
-  | { op: 'reset' };
+  | { op: 'reset' }
+  /** Every user's synced attributes, to compare a list with the directory. */
+  | { op: 'users' };
 
 export interface HostStart {
   url: string;
@@ -60,6 +62,11 @@ function handle(msg: HostRequest): unknown {
     case 'reset':
       sim.sim.resetCounts();
       return {};
+    case 'users':
+      return d.userIds().map((id) => {
+        const u = d.user(id)!;
+        return { employeeId: u.employeeId ?? null, mail: u.mail ?? null, givenName: u.givenName ?? null, surname: u.surname ?? null, department: u.department ?? null, accountEnabled: u.accountEnabled !== false };
+      });
   }
 }
 

@@ -575,8 +575,9 @@ async function section(file: string, name: string): Promise<void> {
   if (code !== 0) throw new Error(`the ${name} benchmark failed (exit code ${code})`);
 }
 
-// Sections: the listing (this file), Entra sync, CSV import and SCIM. --X-only (BENCH_X=only)
-// runs just one of entra, csv and scim; --no-X (BENCH_X=skip) leaves it out. --million
+// Sections: the listing (this file), Entra sync, CSV import, SCIM and SCIM load. --X-only (BENCH_X=only)
+// runs just one of entra, csv, scim and load (BENCH_LOAD_SECONDS, BENCH_LOAD_CLIENTS and
+// BENCH_LOAD_ENTRA_USERS shorten it); --no-X (BENCH_X=skip) leaves it out. --million
 // (BENCH_ENTRA_USERS=1000000) syncs a million users instead of 100,000; --csv-rows=N
 // (BENCH_CSV_ROWS) imports N rows instead of 100,000; --scim-people=N (BENCH_SCIM_PEOPLE)
 // provisions a larger list than 10,000. Through the root `npm run bench`, npm keeps flags to
@@ -586,6 +587,7 @@ const sections = [
   { name: 'entra', env: 'BENCH_ENTRA', file: 'entra.ts', title: 'Entra sync' },
   { name: 'csv', env: 'BENCH_CSV', file: 'csv.ts', title: 'CSV import' },
   { name: 'scim', env: 'BENCH_SCIM', file: 'scim.ts', title: 'SCIM' },
+  { name: 'load', env: 'BENCH_LOAD', file: 'load.ts', title: 'SCIM load with an Entra sync' },
 ];
 const onlyOne = sections.find((x) => flag(x.name, x.env, 'only'));
 (async () => {

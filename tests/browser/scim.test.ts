@@ -94,6 +94,19 @@ describe.runIf(browserAvailable())('SCIM provisioning on the Sync tab in Chromiu
     await expect.poll(() => page.getByTestId('log-row').count()).toBe(1);
   });
 
+  it('the header’s counts follow SCIM writes while the Sync tab is open', async () => {
+    const counts = () => page.getByTestId('list-counts').innerText();
+    expect(await counts()).toMatch(/^1 active · 0 inactive$/);
+    const scim = new ScimClient(baseUrl, token, { 'user-agent': 'Okta SCIM Client 1.0.0' });
+    const alan = await scim.post('/Users', { schemas: [USER, ENTERPRISE], userName: 'alan@acme.test', name: { givenName: 'Alan', familyName: 'Turing' }, active: true, [ENTERPRISE]: { employeeNumber: 'E2' } });
+    expect(alan.status).toBe(201);
+    await expect.poll(counts, { timeout: 10_000 }).toMatch(/^2 active · 0 inactive$/);
+    expect((await scim.delete(`/Users/${alan.body.id}`)).status).toBe(204);
+    await expect.poll(counts, { timeout: 10_000 }).toMatch(/^1 active · 1 inactive$/);
+    expect(page.url()).toBe(syncTab());
+    await screenshot(page, 'scim-03b-counts-after-scim-writes');
+  });
+
   it('edits mappings in the full-screen editor, by category with toggles', async () => {
     await page.getByTestId('configure-mappings').click();
     const editor = page.getByTestId('scim-mapping-editor');
@@ -119,7 +132,7 @@ describe.runIf(browserAvailable())('SCIM provisioning on the Sync tab in Chromiu
     await page.getByTestId('confirm-disconnect').click();
     await page.getByTestId('sync-providers').waitFor();
     await screenshot(page, 'scim-05-disconnected');
-    const { people } = await owner.ok<{ people: { totalCount: number } }>(`query($l: ID!) { people(listId: $l) { totalCount } }`, { l: listId });
-    expect(people.totalCount).toBe(1);
+    const { people } = await owner.ok<{ people: { totalCount: number } }>(`query($l: ID!) { people(listId: $l, status: ALL) { totalCount } }`, { l: listId });
+    expect(people.totalCount).toBe(2);
   });
 });

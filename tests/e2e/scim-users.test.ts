@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupOwner, startServer, type TestServer } from '../support/server.js';
 import type { GraphQLTestClient } from '../support/graphql.js';
 import { ScimClient, connectScimList, type ScimResponse } from '../support/scim.js';
-import { ENTRA_SEQUENCE, OKTA_SEQUENCE, type ScimStep } from './fixtures/scim-sequences.js';
+import { ENTRA_SEQUENCE, JUMPCLOUD_SEQUENCE, OKTA_SEQUENCE, ONELOGIN_SEQUENCE, PINGONE_SEQUENCE, type ScimStep } from './fixtures/scim-sequences.js';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -19,9 +19,9 @@ const user = (userName: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-/** `{id}` in a fixture stands for the id the sequence's create returned. */
-function fill<T>(value: T, id: string): T {
-  return JSON.parse(JSON.stringify(value).replaceAll('{id}', id)) as T;
+/** `{id}` and `{groupId}` in a fixture stand for the ids the sequence's latest creates returned. */
+function fill<T>(value: T, ids: { id: string; groupId: string }): T {
+  return JSON.parse(JSON.stringify(value).replaceAll('{id}', ids.id).replaceAll('{groupId}', ids.groupId)) as T;
 }
 
 type Person = { id: string; uid: string; status: string; values: Record<string, unknown> };
@@ -44,30 +44,39 @@ describe('SCIM /Users through HTTP and PostgreSQL', () => {
   describe.each([
     ['Okta', OKTA_SEQUENCE],
     ['Microsoft Entra ID', ENTRA_SEQUENCE],
+    ['OneLogin', ONELOGIN_SEQUENCE],
+    ['JumpCloud', JUMPCLOUD_SEQUENCE],
+    ['PingOne', PINGONE_SEQUENCE],
   ])('%s documented request sequence', (idp, steps: ScimStep[]) => {
     let scim: ScimClient;
     let listId: string;
-    let id = '';
+    const ids = { id: '', groupId: '' };
     beforeAll(async () => {
       const c = await connectScimList(owner, `${idp} list`, 'USERNAME');
       scim = new ScimClient(c.baseUrl, c.token);
       listId = c.listId;
     });
     it.each(steps.map((s, i) => [`${i + 1}. ${s.name}`, s] as const))('%s', async (_name, step) => {
-      const res = await scim.request(step.method, fill(step.path, id), step.body === undefined ? undefined : fill(step.body, id), { 'user-agent': step.userAgent });
+      const res = await scim.request(step.method, fill(step.path, ids), step.body === undefined ? undefined : fill(step.body, ids), { 'user-agent': step.userAgent });
       expect(res.status, JSON.stringify(res.body)).toBe(step.status);
-      if (step.status === 201) id = res.body.id;
-      if (step.expect) expect(res.body).toMatchObject(fill(step.expect, id));
+      if (step.status === 201) ids[step.path.startsWith('/Groups') ? 'groupId' : 'id'] = res.body.id;
+      if (step.expect) expect(res.body).toMatchObject(fill(step.expect, ids));
       if (step.status < 400 && step.status !== 204) expect(res.headers.get('content-type')).toMatch(/^application\/scim\+json/);
       if (step.person) {
         const all = await people(listId);
-        expect(all).toHaveLength(1);
-        if (step.person.status) expect(all[0]!.status).toBe(step.person.status);
-        if (step.person.values) expect(all[0]!.values).toMatchObject(step.person.values);
+        if (step.person.uid === undefined) expect(all).toHaveLength(1);
+        const person = step.person.uid === undefined ? all[0] : all.find((p) => p.uid === step.person!.uid);
+        expect(person, `person ${step.person.uid ?? ''}`).toBeDefined();
+        if (step.person.status) expect(person!.status).toBe(step.person.status);
+        // null stands for "no value": the field is absent or null.
+        const values = Object.entries(step.person.values ?? {});
+        expect(Object.fromEntries(values.map(([k]) => [k, person!.values[k] ?? null]))).toEqual(Object.fromEntries(values));
       }
     });
     it('wrote every change through the engine: audit entries by the SCIM actor naming the IdP', async () => {
-      const [p] = await people(listId);
+      const uid = steps.findLast((s) => s.person?.uid)?.person?.uid;
+      const all = await people(listId);
+      const p = uid ? all.find((x) => x.uid === uid) : all[0];
       const { auditTrail } = await owner.ok<{ auditTrail: { edges: Array<{ action: string; actor: { type: string; label: string } }> } }>(
         `query($l: ID!, $p: ID) { auditTrail(listId: $l, personId: $p, first: 100) { edges { action actor { type label } } } }`,
         { l: listId, p: p!.id },

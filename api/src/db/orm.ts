@@ -19,6 +19,7 @@ import { Migration20261123060000SyncRunAttempt } from './migrations/Migration202
 import { Migration20261203100000Scim } from './migrations/Migration20261203100000Scim.js';
 import { Migration20261203101000ScimGroups } from './migrations/Migration20261203101000ScimGroups.js';
 import { Migration20261203102000ProvisioningLog } from './migrations/Migration20261203102000ProvisioningLog.js';
+import { Migration20261203440001ScimTokenRevokedNotify } from './migrations/Migration20261203440001ScimTokenRevokedNotify.js';
 import { Migration20261203200000CsvImports } from './migrations/Migration20261203200000CsvImports.js';
 import { Migration20261203300000SessionsChangesets } from './migrations/Migration20261203300000SessionsChangesets.js';
 import { Migration20261203301000SyncReviewPolicy } from './migrations/Migration20261203301000SyncReviewPolicy.js';
@@ -57,6 +58,7 @@ export const migrationsList = [
   { name: 'Migration20261203300000SessionsChangesets', class: Migration20261203300000SessionsChangesets },
   { name: 'Migration20261203301000SyncReviewPolicy', class: Migration20261203301000SyncReviewPolicy },
   { name: 'Migration20261203410000Alerts', class: Migration20261203410000Alerts },
+  { name: 'Migration20261203440001ScimTokenRevokedNotify', class: Migration20261203440001ScimTokenRevokedNotify },
 ];
 
 /** MikroORM options for a database URL. */

@@ -34,6 +34,14 @@ export interface ChangesetEvent {
   changesetId: string;
 }
 
+/** A SCIM bearer token was revoked or deleted (sent by a database trigger, whatever revoked it). */
+export interface ScimTokenEvent {
+  type: 'scim_token.revoked';
+  organizationId: string;
+  listId: string;
+  tokenId: string;
+}
+
 /** A sync run reached a final status (SUCCEEDED, FAILED, HALTED, ...). */
 export interface SyncRunFinishedEvent {
   type: 'sync_run.finished';
@@ -52,7 +60,7 @@ export interface AlertsChangedEvent {
 }
 
 /** A domain event. Kept small: PostgreSQL NOTIFY payloads are limited to 8000 bytes. */
-export type DomainEvent = PersonEvent | SyncRunEvent | ProvisioningEvent | ChangesetEvent | SyncRunFinishedEvent | AlertsChangedEvent;
+export type DomainEvent = PersonEvent | SyncRunEvent | ProvisioningEvent | ChangesetEvent | SyncRunFinishedEvent | AlertsChangedEvent | ScimTokenEvent;
 
 /** Queues an alerts.changed event on `db` (delivered on commit, or at once outside a transaction). */
 export async function announceAlertsChanged(db: { execute: EntityManager['execute'] }, organizationId: string): Promise<void> {

@@ -11,6 +11,7 @@ import { providerLabel } from '../lists/lists.service.js';
 import type { ListField } from '../lists/list.entities.js';
 import { TRANSFORMS, type Transform } from '../sync/engine/mapping.js';
 import { displayPrefix, hashToken, mintToken, parseToken, tokenMatches } from '../auth/tokens.js';
+import type { DomainEvent } from '../events/event-bus.js';
 import { DEFAULT_FIELDS, UID_FIELDS, isMappableAttribute, type ScimUniqueIdentifier } from './catalogue.js';
 
 export const SCIM_PROVIDER = 'scim';
@@ -72,8 +73,25 @@ const toToken = (r: TokenRow): ScimTokenView => ({
 const LAST_USED_RESOLUTION_MS = 60_000;
 
 /** SCIM provisioning of lists as administrators manage it: connection, mappings and bearer tokens. */
+/** How long a checked token is trusted without reading it again (a revocation reaches every process at once through the event bus). */
+const TOKEN_CACHE_MS = 5_000;
+const TOKEN_CACHE_MAX = 10_000;
+
 export class ScimConnectionsService {
-  constructor(private readonly deps: { clock: Clock; ids: IdGenerator; audit: AuditService; lists: ListsService }) {}
+  /** Tokens checked recently: their hash and caller, so a request costs no statement to authenticate. */
+  private readonly checked = new Map<string, { hash: Buffer; caller: ScimCaller; lastUsedAt: number; until: number }>();
+
+  constructor(private readonly deps: { clock: Clock; ids: IdGenerator; audit: AuditService; lists: ListsService; bus?: { subscribe(handler: (event: DomainEvent) => void): () => void } }) {
+    // A database trigger announces every revoked or deleted token, from whichever process or path.
+    deps.bus?.subscribe((e) => {
+      if (e.type === 'scim_token.revoked') this.checked.delete(e.tokenId);
+    });
+  }
+
+  /** Forgets the checked tokens of a list (disconnect), in this process at once; the others hear it from the trigger. */
+  forgetList(listId: string): void {
+    for (const [id, t] of this.checked) if (t.caller.listId === listId) this.checked.delete(id);
+  }
 
   /**
    * Connects a list to SCIM with the chosen visible UID: creates the 9 default fields (and a
@@ -268,6 +286,8 @@ export class ScimConnectionsService {
         changes: [{ field: 'token', before: row.prefix, after: null }],
       });
     });
+    // This process forgets it now; the others when the trigger's event reaches them (milliseconds).
+    this.checked.delete(id);
     return { ...toToken(row), revokedAt: now };
   }
 
@@ -278,17 +298,32 @@ export class ScimConnectionsService {
   async authenticate(em: EntityManager, token: string): Promise<ScimCaller | null> {
     const parsed = parseToken(token, ['sct']);
     if (!parsed) return null;
+    const now = this.deps.clock.now().getTime();
+    const known = this.checked.get(parsed.rowId);
+    if (known && known.until > now) {
+      if (!tokenMatches(token, known.hash)) return null;
+      this.touch(em, parsed.rowId, known, now);
+      return known.caller;
+    }
     const [row] = await em.execute<Array<{ token_hash: Buffer; revoked_at: string | null; last_used_at: string | null; list_id: string; organization_id: string; sync_provider: string | null }>>(
       `SELECT t.token_hash, t.revoked_at, t.last_used_at, t.list_id, t.organization_id, l.sync_provider
          FROM scim_token t JOIN master_list l ON l.id = t.list_id WHERE t.id = ?`,
       [parsed.rowId],
     );
     if (!row || !tokenMatches(token, row.token_hash) || row.revoked_at || row.sync_provider !== SCIM_PROVIDER) return null;
-    const now = this.deps.clock.now();
-    if (!row.last_used_at || now.getTime() - new Date(row.last_used_at).getTime() > LAST_USED_RESOLUTION_MS) {
-      // Fire and forget: a lost last-use update must never fail the request it describes.
-      void em.getConnection().execute(`UPDATE scim_token SET last_used_at = ? WHERE id = ?`, [now, parsed.rowId]).catch(() => undefined);
-    }
-    return { tokenId: parsed.rowId, listId: row.list_id, organizationId: row.organization_id };
+    const entry = { hash: row.token_hash, caller: { tokenId: parsed.rowId, listId: row.list_id, organizationId: row.organization_id }, lastUsedAt: row.last_used_at ? new Date(row.last_used_at).getTime() : 0, until: now + TOKEN_CACHE_MS };
+    // Only valid tokens are kept, so unknown ones cannot fill the map; it is bounded all the same.
+    if (this.checked.size >= TOKEN_CACHE_MAX) this.checked.clear();
+    this.checked.set(parsed.rowId, entry);
+    this.touch(em, parsed.rowId, entry, now);
+    return entry.caller;
+  }
+
+  /** Records the token's last use, at most once a minute. */
+  private touch(em: EntityManager, tokenId: string, entry: { lastUsedAt: number }, now: number): void {
+    if (now - entry.lastUsedAt <= LAST_USED_RESOLUTION_MS) return;
+    entry.lastUsedAt = now;
+    // Fire and forget: a lost last-use update must never fail the request it describes.
+    void em.getConnection().execute(`UPDATE scim_token SET last_used_at = ? WHERE id = ?`, [new Date(now), tokenId]).catch(() => undefined);
   }
 }

@@ -159,13 +159,12 @@ export class ScimHandler {
   private async users(req: ScimRequest, caller: ScimCaller, method: string, id: string | undefined, outcome: ScimOutcome): Promise<ScimResponse> {
     const em = this.deps.orm.em.fork();
     const location = (scimId: string) => `${req.baseUrl}/Users/${encodeURIComponent(scimId)}`;
-    const present = async (u: StoredUser, status = 200): Promise<ScimResponse> => {
+    const present = (u: StoredUser, status = 200): ScimResponse => {
       outcome.personId = u.personId;
-      const groups = (await this.deps.groups.groupsOf(em, [u.personId])).get(u.personId);
       return {
         status,
         headers: { ETag: etag(u.version), ...(status === 201 ? { Location: location(u.scimId) } : {}) },
-        body: project(userRepresentation(u, location(u.scimId), groups), req.query.attributes, req.query.excludedAttributes),
+        body: project(userRepresentation(u, location(u.scimId), u.groups), req.query.attributes, req.query.excludedAttributes),
       };
     };
 
@@ -188,10 +187,12 @@ export class ScimHandler {
       const input = normaliseUser(this.parseBody(req));
       const { user, outcome: done } = await this.deps.users.write(em, caller, this.actor(caller, req), { scimId: this.deps.users.newId(), ...input, active: input.active ?? true, existing: null });
       outcome.operation = done;
-      return await present(user, 201);
+      return present(user, 201);
     }
 
-    const existing = await this.deps.users.get(em, caller.listId, id);
+    // A write reads the user and what it needs of the list in one statement.
+    const forWrite = method === 'GET' ? null : await this.deps.users.getForWrite(em, caller.listId, id);
+    const existing = forWrite?.user ?? (method === 'GET' ? await this.deps.users.get(em, caller.listId, id) : null);
     if (!existing) throw scimErrors.notFound(`User "${id}" does not exist in this list.`);
     outcome.personId = existing.personId;
     if (method !== 'GET') checkIfMatch(req.headers.ifMatch, existing.version, 'user');
@@ -203,7 +204,7 @@ export class ScimHandler {
       case 'PUT': {
         const input = normaliseUser(this.parseBody(req));
         // Okta updates users with PUT only, `active: false` included (developer.okta.com/docs/api/openapi/okta-scim/guides/scim-20, "Update a specific User (PUT)").
-        const { user, outcome: done } = await this.deps.users.write(em, caller, this.actor(caller, req), { scimId: existing.scimId, ...input, existing });
+        const { user, outcome: done } = await this.deps.users.write(em, caller, this.actor(caller, req), { scimId: existing.scimId, ...input, existing: forWrite });
         outcome.operation = done;
         return present(user);
       }
@@ -211,7 +212,7 @@ export class ScimHandler {
         const current = { ...existing.resource, userName: existing.userName, active: existing.active, ...(existing.externalId !== null ? { externalId: existing.externalId } : {}) };
         const patched = applyPatch(current, this.parseBody(req) as PatchRequest);
         const input = normaliseUser(patched);
-        const { user, outcome: done } = await this.deps.users.write(em, caller, this.actor(caller, req), { scimId: existing.scimId, ...input, existing });
+        const { user, outcome: done } = await this.deps.users.write(em, caller, this.actor(caller, req), { scimId: existing.scimId, ...input, existing: forWrite });
         outcome.operation = done;
         return present(user);
       }
@@ -295,8 +296,7 @@ export class ScimHandler {
       startIndex,
       count,
     });
-    const groups = await this.deps.groups.groupsOf(em, users.map((u) => u.personId));
-    const resources = users.map((u) => project(userRepresentation(u, location(u.scimId), groups.get(u.personId)), q.attributes, q.excludedAttributes));
+    const resources = users.map((u) => project(userRepresentation(u, location(u.scimId), u.groups), q.attributes, q.excludedAttributes));
     return ok({ ...listResponse(resources, startIndex), totalResults: total });
   }
 }

@@ -10,7 +10,7 @@ import { AUTO_APPROVE_KINDS, type AutoApproveKind } from './engine/safety.js';
 
 /** A list's relationship with its sync provider. */
 export class ListSyncService {
-  constructor(private readonly deps: { lists: ListsService; audit: AuditService }) {}
+  constructor(private readonly deps: { lists: ListsService; audit: AuditService; scimTokens?: { forgetList(listId: string): void } }) {}
 
   /**
    * Disconnects the list's sync provider: every person stays (with the values they have), the
@@ -54,6 +54,7 @@ export class ListSyncService {
         ],
       });
     });
+    this.deps.scimTokens?.forgetList(list.id);
     em.clear();
     return this.deps.lists.list(em, viewer, list.id);
   }

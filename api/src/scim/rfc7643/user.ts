@@ -1,7 +1,7 @@
 import { coerceBooleans } from '../rfc7644/patch.js';
 import { scimErrors } from '../rfc7644/errors.js';
 import { keyOf } from '../rfc7644/filter.js';
-import { ENTERPRISE_URN, USER_URN } from './urns.js';
+import { ENTERPRISE_URN, MULTI_VALUED, USER_URN } from './urns.js';
 
 type Json = Record<string, unknown>;
 
@@ -37,7 +37,9 @@ export function normaliseUser(body: unknown): { resource: Json; userName: string
     }
     const name = CANONICAL.get(lower) ?? k;
     if (DROPPED.has(name)) continue;
-    out[name] = v;
+    // OneLogin's documented enterprise template sends `"emails": { "value": …, "type": "work" }`, one
+    // object where RFC 7643 §4.1.2 has an array (developers.onelogin.com/scim/define-user-schema).
+    out[name] = MULTI_VALUED.has(lower) && v !== null && typeof v === 'object' && !Array.isArray(v) ? [v] : v;
   }
   const userName = out.userName;
   if (typeof userName !== 'string' || userName.trim() === '') throw scimErrors.invalidValue('"userName" is required (RFC 7643 §4.1.1) and must be a non-empty string.');

@@ -27,6 +27,7 @@ describe('applyPatch (RFC 7644 §3.5.2)', () => {
     ['add through a filter that matches nothing creates the value', [{ op: 'add', path: 'phoneNumbers[type eq "work"].value', value: '123' }], { phoneNumbers: [{ type: 'work', value: '123' }] }],
     ['add to a multi-valued attribute appends and keeps one primary', [{ op: 'add', path: 'emails', value: [{ value: 'n@x.test', type: 'other', primary: true }] }], { emails: [{ value: 'ada@work.test', type: 'work', primary: false }, { value: 'ada@home.test', type: 'home' }, { value: 'n@x.test', type: 'other', primary: true }] }],
     ['add of a value already there changes nothing', [{ op: 'add', path: 'emails', value: [{ value: 'ada@home.test', type: 'home' }] }], { emails: base().emails }],
+    ['path-less replace of a complex attribute keeps the sub-attributes not named (RFC 7644 §3.5.2.3, JumpCloud)', [{ op: 'replace', value: { name: { givenName: 'Augusta' } } }], { name: { givenName: 'Augusta', familyName: 'Lovelace' } }],
     ['replace of a multi-valued attribute replaces it', [{ op: 'replace', path: 'emails', value: [{ value: 'only@x.test' }] }], { emails: [{ value: 'only@x.test' }] }],
     ['remove with a filter', [{ op: 'remove', path: 'emails[type eq "home"]' }], { emails: [{ value: 'ada@work.test', type: 'work', primary: true }] }],
     ['remove a sub-attribute', [{ op: 'remove', path: 'name.givenName' }], { name: { familyName: 'Lovelace' } }],

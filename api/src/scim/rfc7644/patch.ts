@@ -89,7 +89,10 @@ function setAt(resource: Json, p: AttrPath, value: unknown, mode: Mode): void {
     holder[key] = mode === 'add' && Array.isArray(holder[key]) ? appendValues(holder[key] as unknown[], values) : appendValues([], values);
     return;
   }
-  if (mode === 'add' && isObject(value) && isObject(holder[key])) Object.assign(holder[key] as Json, value);
+  // A complex attribute (name, manager) keeps the sub-attributes the value does not name, for
+  // replace as for add (RFC 7644 §3.5.2.3: "Sub-attributes that are not specified in the value
+  // parameter are left unchanged"); JumpCloud sends `{"op":"replace","value":{"name":{"givenName":…}}}`.
+  if (isObject(value) && isObject(holder[key])) Object.assign(holder[key] as Json, value);
   else holder[key] = value;
 }
 

@@ -120,18 +120,6 @@ export class ScimGroupsStore {
     return out;
   }
 
-  /** The groups of people, by person id (for the `groups` attribute of users). */
-  async groupsOf(em: EntityManager, personIds: string[]): Promise<Map<string, GroupMember[]>> {
-    const out = new Map<string, GroupMember[]>();
-    if (personIds.length === 0) return out;
-    const rows = await em.execute<Array<{ person_id: string; id: string; display_name: string }>>(
-      `SELECT m.person_id, g.id, g.display_name FROM scim_group_member m JOIN scim_group g ON g.id = m.group_id WHERE m.person_id = ANY(?::uuid[]) ORDER BY lower(g.display_name)`,
-      [`{${personIds.join(',')}}`],
-    );
-    for (const r of rows) (out.get(r.person_id) ?? out.set(r.person_id, []).get(r.person_id)!).push({ value: r.id, display: r.display_name });
-    return out;
-  }
-
   /** Creates a group with its members (Okta sends them inside POST). */
   async create(em: EntityManager, caller: ScimCaller, actor: Actor, input: { displayName: string; externalId: string | null; members: string[] }): Promise<StoredGroup> {
     const id = this.deps.ids.uuid();

@@ -3,14 +3,17 @@ import type { Clock } from '../../shared/clock.js';
 import type { IdGenerator } from '../../shared/ids.js';
 import { isUniqueViolation } from '../../shared/errors.js';
 import type { Actor } from '../../audit/audit-entry.entity.js';
-import { ListFieldSchema, MasterListSchema } from '../../lists/list.entities.js';
-import { mapRecord } from '../../sync/engine/mapping.js';
-import { applyPlan, loadCandidates, mappingRules } from '../../sync/engine/apply.js';
+import { isDeepStrictEqual } from 'node:util';
+import type { ListField } from '../../lists/list.entities.js';
+import { mapRecord, type FieldMappingRule } from '../../sync/engine/mapping.js';
+import { applyPlan, loadCandidates } from '../../sync/engine/apply.js';
 import { emptyPlan, plan } from '../../sync/engine/plan.js';
+import type { CurrentPerson } from '../../sync/engine/types.js';
 import { readPath } from '../rfc7643/paths.js';
 import { scimErrors } from '../rfc7644/errors.js';
 import type { Filter } from '../rfc7644/filter.js';
 import { filterToSql, sortExpression } from './filter-sql.js';
+import { ANCHOR_EVERY, PageAnchors } from './page-anchors.js';
 import { SCIM_PROVIDER, type ScimCaller } from '../scim-connections.service.js';
 import { GROUPS_ATTRIBUTE } from './scim-groups.store.js';
 
@@ -26,6 +29,10 @@ export interface StoredUser {
   version: string;
   createdAt: Date;
   updatedAt: Date;
+  /** The groups the user is a member of, as `{ value: group id, display }`. */
+  groups: Array<{ value: string; display: string }>;
+  /** The person as the engine plans against it. */
+  person: CurrentPerson;
 }
 
 type Row = {
@@ -39,9 +46,18 @@ type Row = {
   status: string;
   created_at: string;
   updated_at: string;
+  uid: string;
+  values: Record<string, unknown>;
+  source: string | null;
+  source_anchor: string | null;
+  groups: Array<{ value: string; display: string }>;
 };
-const SELECT = `SELECT su.person_id, su.scim_id, su.user_name, su.external_id, su.resource, su.version AS su_version, p.version AS p_version, p.status, su.created_at, su.updated_at
-  FROM scim_user su JOIN person p ON p.id = su.person_id`;
+/** The user's groups in the same statement (no second round trip per read). */
+const GROUPS = `(SELECT coalesce(jsonb_agg(jsonb_build_object('value', g.id, 'display', g.display_name) ORDER BY lower(g.display_name)), '[]'::jsonb)
+    FROM scim_group_member m JOIN scim_group g ON g.id = m.group_id WHERE m.person_id = su.person_id) AS groups`;
+const COLUMNS = `su.person_id, su.scim_id, su.user_name, su.external_id, su.resource, su.version AS su_version, p.version AS p_version, p.status, su.created_at, su.updated_at,
+  p.uid, p."values", p.source, p.source_anchor, ${GROUPS}`;
+const SELECT = `SELECT ${COLUMNS} FROM scim_user su JOIN person p ON p.id = su.person_id`;
 const toUser = (r: Row): StoredUser => ({
   personId: r.person_id,
   scimId: r.scim_id,
@@ -52,7 +68,24 @@ const toUser = (r: Row): StoredUser => ({
   version: `${r.su_version}.${r.p_version}`,
   createdAt: new Date(r.created_at),
   updatedAt: new Date(r.updated_at),
+  groups: r.groups,
+  person: { id: r.person_id, uid: r.uid, status: r.status as CurrentPerson['status'], values: r.values as CurrentPerson['values'], source: r.source, sourceAnchor: r.source_anchor },
 });
+
+/** What a write needs of the list, read in one statement: its UID field, fields and SCIM mappings. */
+export interface WriteContext {
+  uidKey: string | null;
+  fields: Map<string, ListField>;
+  rules: FieldMappingRule[];
+}
+type ContextRow = { uid_key: string | null; fields: ListField[] | null; rules: FieldMappingRule[] };
+/** The context's columns for a list id parameter; the groups field is written from membership, never from the user resource. */
+const CONTEXT = `(SELECT f.key FROM master_list l JOIN list_field f ON f.id = l.uid_field_id WHERE l.id = ?) AS uid_key,
+  (SELECT jsonb_agg(jsonb_build_object('id', f.id, 'organizationId', f.organization_id, 'listId', f.list_id, 'key', f.key, 'label', f.label, 'type', f.type, 'required', f.required, 'description', f.description, 'position', f.position, 'createdAt', f.created_at))
+     FROM list_field f WHERE f.list_id = ?) AS fields,
+  (SELECT coalesce(jsonb_agg(jsonb_build_object('sourceAttribute', m.source_attribute, 'fieldKey', f.key, 'transform', m.transform) ORDER BY f.position), '[]'::jsonb)
+     FROM field_mapping m JOIN list_field f ON f.id = m.field_id WHERE m.list_id = ? AND m.provider = '${SCIM_PROVIDER}' AND m.source_attribute NOT IN ('photo', '${GROUPS_ATTRIBUTE}')) AS rules`;
+const toContext = (r: ContextRow): WriteContext => ({ uidKey: r.uid_key, fields: new Map((r.fields ?? []).map((f) => [f.key, f])), rules: r.rules });
 
 export interface ListQuery {
   filter: Filter | null;
@@ -72,18 +105,35 @@ export type WriteOutcome = 'create' | 'update' | 'deactivate' | 'reactivate';
  * with the SCIM identity row in the same transaction.
  */
 export class ScimUsersStore {
-  constructor(private readonly deps: { clock: Clock; ids: IdGenerator }) {}
+  private readonly anchors: PageAnchors;
+
+  constructor(private readonly deps: { clock: Clock; ids: IdGenerator }) {
+    this.anchors = new PageAnchors(() => deps.clock.now().getTime());
+  }
 
   async get(em: EntityManager, listId: string, scimId: string): Promise<StoredUser | null> {
     const [row] = await em.execute<Row[]>(`${SELECT} WHERE su.list_id = ? AND su.scim_id = ?`, [listId, scimId]);
     return row ? toUser(row) : null;
   }
 
+  /** A user and the list's write context, in one statement (PUT, PATCH and DELETE read both). */
+  async getForWrite(em: EntityManager, listId: string, scimId: string): Promise<{ user: StoredUser; context: WriteContext } | null> {
+    const [row] = await em.execute<Array<Row & ContextRow>>(`SELECT ${COLUMNS}, ${CONTEXT} FROM scim_user su JOIN person p ON p.id = su.person_id WHERE su.list_id = ? AND su.scim_id = ?`, [listId, listId, listId, listId, scimId]);
+    return row ? { user: toUser(row), context: toContext(row) } : null;
+  }
+
+  /** The list's write context alone (a create). */
+  async context(em: EntityManager, listId: string): Promise<WriteContext> {
+    const [row] = await em.execute<ContextRow[]>(`SELECT ${CONTEXT}`, [listId, listId, listId]);
+    return toContext(row!);
+  }
+
   /**
    * A page of users and the total (counted only when the page is full or past the end). The page picks
    * its person ids first from the list's indexes alone (index-only for the default order), then
    * reads those 100 rows: OFFSET skips index entries, never whole joined rows. The person is
-   * joined only when the filter needs it (`active`).
+   * joined only when the filter needs it (`active`). Pages deep in the default order skip no more
+   * than ANCHOR_EVERY entries (`deepPage`).
    */
   async list(em: EntityManager, listId: string, q: ListQuery): Promise<{ total: number; users: StoredUser[] }> {
     const where = q.filter ? filterToSql(q.filter) : { sql: 'TRUE', params: [] };
@@ -95,6 +145,8 @@ export class ScimUsersStore {
     const countTotal = async () =>
       (await conn.execute<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM ${from} WHERE su.list_id = ? AND ${where.sql}`, [listId, ...where.params]))[0]?.n ?? 0;
     if (q.count === 0) return { total: await countTotal(), users: [] };
+    const deep = !q.filter && !q.sortBy && !q.descending ? await this.deepPage(em, listId, q) : null;
+    if (deep) return { total: deep.total ?? (await countTotal()), users: deep.users };
     const rows = await conn.execute<Row[]>(
       // ARRAY(subquery) keeps the subquery's order; WITH ORDINALITY numbers it for the final ORDER BY.
       `WITH page AS (SELECT * FROM unnest(ARRAY(SELECT su.person_id FROM ${from} WHERE su.list_id = ? AND ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?)) WITH ORDINALITY AS page(person_id, n))
@@ -108,74 +160,113 @@ export class ScimUsersStore {
   }
 
   /**
+   * A page deep in the default order, without OFFSET over what comes before: a keyset scan from the
+   * nearest remembered position (PageAnchors), and the total as the remembered count plus the users
+   * created after the last remembered one, in the page's statement. Null for a page near the start.
+   */
+  private async deepPage(em: EntityManager, listId: string, q: ListQuery): Promise<{ total: number | null; users: StoredUser[] } | null> {
+    if (q.startIndex <= ANCHOR_EVERY) return null;
+    const a = await this.anchors.get(em, listId);
+    const k = Math.min(Math.floor((q.startIndex - 1) / ANCHOR_EVERY), a.anchors.length);
+    if (k === 0 || !a.last) return null;
+    const from = a.anchors[k - 1]!;
+    const rows = await em.getConnection().execute<Array<Row & { tail: number }>>(
+      `WITH page AS (SELECT * FROM unnest(ARRAY(
+         SELECT su.person_id FROM scim_user su WHERE su.list_id = ? AND (su.created_at, su.person_id) > (?::timestamptz, ?::uuid)
+          ORDER BY su.created_at, su.person_id LIMIT ? OFFSET ?)) WITH ORDINALITY AS page(person_id, n))
+       SELECT ${COLUMNS}, (SELECT count(*)::int FROM scim_user t WHERE t.list_id = ? AND (t.created_at, t.person_id) > (?::timestamptz, ?::uuid)) AS tail
+         FROM scim_user su JOIN person p ON p.id = su.person_id JOIN page ON page.person_id = su.person_id ORDER BY page.n`,
+      [listId, from.createdAt, from.personId, q.count, q.startIndex - 1 - k * ANCHOR_EVERY, listId, a.last.createdAt, a.last.personId],
+    );
+    const total = rows.length === 0 ? null : rows.length < q.count ? q.startIndex - 1 + rows.length : a.total + rows[0]!.tail;
+    return { total, users: rows.map(toUser) };
+  }
+
+  /**
    * Creates or replaces a user from its resource, as a one-person plan through the engine. `scimId`
-   * is the user's id (new for a create); `active` comes from the resource (true when absent on a create).
+   * is the user's id (new for a create); `active` comes from the resource (true when absent on a
+   * create). Round trips: the context (read with the user for a replace), the people the UID could
+   * match (only for a create or a changed UID), then one transaction of the engine's write and one
+   * upsert of the SCIM identity that returns the stored user. A replace that changes nothing
+   * writes nothing.
    */
   async write(
     em: EntityManager,
     caller: ScimCaller,
     actor: Actor,
-    input: { scimId: string; resource: Record<string, unknown>; userName: string; externalId: string | null; active: boolean | null; existing: StoredUser | null },
+    input: { scimId: string; resource: Record<string, unknown>; userName: string; externalId: string | null; active: boolean | null; existing: { user: StoredUser; context: WriteContext } | null },
   ): Promise<{ user: StoredUser; outcome: WriteOutcome | null }> {
     const now = this.deps.clock.now();
-    let outcome: WriteOutcome | null = null;
+    const existing = input.existing?.user ?? null;
+    const { uidKey, fields, rules } = input.existing?.context ?? (await this.context(em, caller.listId));
+    if (!uidKey) throw scimErrors.invalidValue('The list has no UID field; choose one in Rollcall.');
+    const attributes = Object.fromEntries(rules.map((r) => [r.sourceAttribute, readPath(input.resource, r.sourceAttribute) ?? null]));
+    const mapped = mapRecord({ anchor: input.scimId, attributes, active: input.active }, rules, fields);
+    if ('problem' in mapped) throw scimErrors.invalidValue(mapped.problem.reason);
+    const uidRule = rules.find((r) => r.fieldKey === uidKey);
+    const uid = mapped.person.values[uidKey];
+    if (uid === null || uid === undefined || uid === '') {
+      throw scimErrors.invalidValue(`"${uidRule?.sourceAttribute ?? uidKey}" is required: it is the list's unique identifier (field "${uidKey}").`);
+    }
+    // The person is read with the user; others are looked up only when the UID could match one.
+    const candidates = existing && existing.person.uid === String(uid) && existing.person.sourceAnchor === input.scimId
+      ? [existing.person]
+      : await loadCandidates(em, caller.listId, SCIM_PROVIDER, { anchors: [input.scimId], uids: [String(uid)], ids: [] });
+    // Another provisioned user holding this UID is a uniqueness conflict, never an adoption.
+    const holder = candidates.find((c) => c.uid === String(uid) && c.source === SCIM_PROVIDER && c.sourceAnchor !== input.scimId);
+    if (holder) throw scimErrors.uniqueness(`Another user of this list already has ${uidRule?.sourceAttribute ?? uidKey} "${String(uid)}", the list's unique identifier.`);
+    const p = plan(candidates, [mapped.person], {
+      source: SCIM_PROVIDER,
+      uidKey,
+      emailKey: null,
+      ownedKeys: rules.map((r) => r.fieldKey),
+      mode: 'delta',
+      removedAnchors: [],
+      createInactive: true,
+    });
+    if (p.problems.length > 0) throw scimErrors.uniqueness(p.problems[0]!.reason);
+    const outcome: WriteOutcome = p.creates.length ? 'create' : p.deactivations.length ? 'deactivate' : p.reactivations.length ? 'reactivate' : 'update';
+    const planned = p.creates.length + p.updates.length + p.deactivations.length + p.reactivations.length > 0;
+    if (existing && !planned && existing.userName === input.userName && existing.externalId === input.externalId && isDeepStrictEqual(existing.resource, input.resource)) {
+      return { user: existing, outcome };
+    }
+    let user: StoredUser | undefined;
     try {
       await em.transactional(async (tem) => {
-        const list = await tem.findOneOrFail(MasterListSchema, { id: caller.listId });
-        const fields = new Map((await tem.find(ListFieldSchema, { listId: caller.listId })).map((f) => [f.key, f]));
-        const uidKey = [...fields.values()].find((f) => f.id === list.uidFieldId)?.key;
-        if (!uidKey) throw scimErrors.invalidValue('The list has no UID field; choose one in Rollcall.');
-        // The groups field is written from group membership, never from the user resource.
-        const rules = (await mappingRules(tem, caller.listId, SCIM_PROVIDER)).filter((r) => r.sourceAttribute !== GROUPS_ATTRIBUTE);
-        const attributes = Object.fromEntries(rules.map((r) => [r.sourceAttribute, readPath(input.resource, r.sourceAttribute) ?? null]));
-        const mapped = mapRecord({ anchor: input.scimId, attributes, active: input.active }, rules, fields);
-        if ('problem' in mapped) throw scimErrors.invalidValue(mapped.problem.reason);
-        const uidRule = rules.find((r) => r.fieldKey === uidKey);
-        const uid = mapped.person.values[uidKey];
-        if (uid === null || uid === undefined || uid === '') {
-          throw scimErrors.invalidValue(`"${uidRule?.sourceAttribute ?? uidKey}" is required: it is the list's unique identifier (field "${uidKey}").`);
-        }
-        const candidates = await loadCandidates(tem, caller.listId, SCIM_PROVIDER, { anchors: [input.scimId], uids: [String(uid)], ids: [] });
-        // Another provisioned user holding this UID is a uniqueness conflict, never an adoption.
-        const holder = candidates.find((c) => c.uid === String(uid) && c.source === SCIM_PROVIDER && c.sourceAnchor !== input.scimId);
-        if (holder) throw scimErrors.uniqueness(`Another user of this list already has ${uidRule?.sourceAttribute ?? uidKey} "${String(uid)}", the list's unique identifier.`);
-        const p = plan(candidates, [mapped.person], {
-          source: SCIM_PROVIDER,
-          uidKey,
-          emailKey: null,
-          ownedKeys: rules.map((r) => r.fieldKey),
-          mode: 'delta',
-          removedAnchors: [],
-          createInactive: true,
-        });
-        if (p.problems.length > 0) throw scimErrors.uniqueness(p.problems[0]!.reason);
-        await applyPlan(tem, { organizationId: caller.organizationId, listId: caller.listId, source: SCIM_PROVIDER, actor }, p, this.deps.clock);
-        outcome = p.creates.length ? 'create' : p.deactivations.length ? 'deactivate' : p.reactivations.length ? 'reactivate' : 'update';
-        const [person] = await tem.execute<Array<{ id: string }>>(`SELECT id FROM person WHERE list_id = ? AND source = ? AND source_anchor = ?`, [caller.listId, SCIM_PROVIDER, input.scimId]);
-        await tem.execute(
-          `INSERT INTO scim_user (person_id, organization_id, list_id, scim_id, user_name, external_id, resource, version, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, 1, ?, ?)
-           ON CONFLICT (person_id) DO UPDATE SET scim_id = EXCLUDED.scim_id, user_name = EXCLUDED.user_name, external_id = EXCLUDED.external_id,
-             resource = EXCLUDED.resource, version = scim_user.version + 1, updated_at = EXCLUDED.updated_at`,
-          [person!.id, caller.organizationId, caller.listId, input.scimId, input.userName, input.externalId, JSON.stringify(input.resource), now, now],
+        if (planned) await applyPlan(tem, { organizationId: caller.organizationId, listId: caller.listId, source: SCIM_PROVIDER, actor }, p, this.deps.clock, undefined, { joinTransaction: true });
+        const [row] = await tem.execute<Row[]>(
+          `WITH p AS (
+             SELECT * FROM person WHERE ${existing ? 'id = ?' : 'list_id = ? AND source = ? AND source_anchor = ?'}
+           ), su AS (
+             INSERT INTO scim_user (person_id, organization_id, list_id, scim_id, user_name, external_id, resource, version, created_at, updated_at)
+             SELECT p.id, ?, ?, ?, ?, ?, ?::jsonb, 1, ?, ? FROM p
+             ON CONFLICT (person_id) DO UPDATE SET scim_id = EXCLUDED.scim_id, user_name = EXCLUDED.user_name, external_id = EXCLUDED.external_id,
+               resource = EXCLUDED.resource, version = scim_user.version + 1, updated_at = EXCLUDED.updated_at
+             RETURNING *
+           )
+           SELECT ${COLUMNS} FROM su JOIN p ON p.id = su.person_id`,
+          [
+            ...(existing ? [existing.personId] : [caller.listId, SCIM_PROVIDER, input.scimId]),
+            caller.organizationId, caller.listId, input.scimId, input.userName, input.externalId, JSON.stringify(input.resource), now, now,
+          ],
         );
+        user = toUser(row!);
       });
     } catch (err) {
       if (isUniqueViolation(err, 'scim_user_user_name_key')) throw scimErrors.uniqueness(`userName "${input.userName}" is already taken in this list.`);
       if (isUniqueViolation(err)) throw scimErrors.uniqueness(`A user with the same unique identifier already exists in this list.`);
       throw err;
     }
-    return { user: (await this.get(em, caller.listId, input.scimId))!, outcome };
+    return { user: user!, outcome };
   }
 
   /** DELETE (RFC 7644 §3.6) deactivates: the person stays, INACTIVE, and the user reads `active: false`. */
   async deactivate(em: EntityManager, caller: ScimCaller, actor: Actor, user: StoredUser): Promise<boolean> {
     if (!user.active) return false;
     const p = emptyPlan();
-    const [person] = await em.execute<Array<{ uid: string }>>(`SELECT uid FROM person WHERE id = ?`, [user.personId]);
-    p.deactivations.push({ personId: user.personId, uid: person!.uid, reason: 'removed_from_scope' });
+    p.deactivations.push({ personId: user.personId, uid: user.person.uid, reason: 'removed_from_scope' });
     await em.transactional(async (tem) => {
-      await applyPlan(tem, { organizationId: caller.organizationId, listId: caller.listId, source: SCIM_PROVIDER, actor }, p, this.deps.clock);
+      await applyPlan(tem, { organizationId: caller.organizationId, listId: caller.listId, source: SCIM_PROVIDER, actor }, p, this.deps.clock, undefined, { joinTransaction: true });
       await tem.execute(`UPDATE scim_user SET resource = jsonb_set(resource, '{active}', 'false'), version = version + 1, updated_at = ? WHERE person_id = ?`, [this.deps.clock.now(), user.personId]);
     });
     return true;

@@ -133,14 +133,17 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
  * the batch commits. Updates merge the owned fields into the stored values, so a local-only field
  * edited by hand since planning is kept. Returns what was written.
  */
-export async function applyPlan(em: EntityManager, ctx: ApplyContext, plan: Plan, clock: Clock, batchSize = 5000): Promise<ApplyResult> {
+export async function applyPlan(em: EntityManager, ctx: ApplyContext, plan: Plan, clock: Clock, batchSize = 5000, options: { joinTransaction?: boolean } = {}): Promise<ApplyResult> {
   const result: ApplyResult = { created: 0, updated: 0, deactivated: 0, reactivated: 0 };
+  // joinTransaction: a caller already in a transaction that fails whole (SCIM's one-person write)
+  // spares the savepoint round trips of a nested transaction per batch.
+  const inBatch = <T>(f: (tem: EntityManager) => Promise<T>): Promise<T> => (options.joinTransaction && em.isInTransaction() ? f(em) : em.transactional(f));
   const now = clock.now();
   const actor = [ctx.actor.type, ctx.actor.id, ctx.actor.label];
 
   // Updates first: a person renumbered gives up their UID before a newcomer given it is created.
   for (const batch of chunks(plan.updates, batchSize)) {
-    await em.transactional(async (tem) => {
+    await inBatch(async (tem) => {
       const rows = JSON.stringify(
         batch.map((u) => ({
           id: u.personId,
@@ -181,7 +184,7 @@ export async function applyPlan(em: EntityManager, ctx: ApplyContext, plan: Plan
   }
 
   for (const batch of chunks(plan.creates, batchSize)) {
-    await em.transactional(async (tem) => {
+    await inBatch(async (tem) => {
       const rows = JSON.stringify(batch.map((c) => ({ anchor: c.anchor, uid: c.uid, values: c.values, status: c.status ?? 'ACTIVE' })));
       // People, their audit rows and their events in one statement: the audit rows and events come
       // from what the insert returned, not from reading the people again.
@@ -204,13 +207,13 @@ export async function applyPlan(em: EntityManager, ctx: ApplyContext, plan: Plan
     });
   }
 
-  result.deactivated += await setStatus(em, ctx, plan.deactivations, 'INACTIVE', now, actor, batchSize);
-  result.reactivated += await setStatus(em, ctx, plan.reactivations, 'ACTIVE', now, actor, batchSize);
+  result.deactivated += await setStatus(inBatch, ctx, plan.deactivations, 'INACTIVE', now, actor, batchSize);
+  result.reactivated += await setStatus(inBatch, ctx, plan.reactivations, 'ACTIVE', now, actor, batchSize);
   return result;
 }
 
 async function setStatus(
-  em: EntityManager,
+  inBatch: <T>(f: (tem: EntityManager) => Promise<T>) => Promise<T>,
   ctx: ApplyContext,
   changes: readonly PlannedStatusChange[],
   status: 'ACTIVE' | 'INACTIVE',
@@ -222,7 +225,7 @@ async function setStatus(
   const from = status === 'ACTIVE' ? 'INACTIVE' : 'ACTIVE';
   const action = status === 'ACTIVE' ? 'person.reactivated' : 'person.deactivated';
   for (const batch of chunks(changes, batchSize)) {
-    await em.transactional(async (tem) => {
+    await inBatch(async (tem) => {
       // Only people still in the opposite state change: a plan applied twice writes nothing.
       const [row] = await tem.execute<Array<{ n: number }>>(
         `WITH changed AS (
