@@ -3,13 +3,60 @@ import { scimErrors } from './errors.js';
 
 export type { Filter } from 'scim2-parse-filter';
 
+/**
+ * JSON strings and negative numbers of a filter. scim2-parse-filter 0.2 reads neither right: it
+ * doubles a string's escaped backslashes (`"a\\b"` became `a\\b`, `"a\\"` a syntax error) and
+ * reads no negative number; RFC 7644 §3.4.2.2 takes compValue as JSON (RFC 7159).
+ */
+const LITERALS = /"(?:[^"\\]|\\.)*"|(?<=\s)-\d+(?:\.\d+)?(?:[eE][-+]?\d+)?(?=[\s)\]]|$)/g;
+
 /** Parses a filter expression (RFC 7644 §3.4.2.2) with scim2-parse-filter; 400 invalidFilter when it is not one. */
 export function parseFilter(text: string): Filter {
   if (text.length > 4096) throw scimErrors.invalidFilter('The filter is longer than 4096 characters.');
+  const invalid = (why: string) => scimErrors.invalidFilter(`The filter "${text}" is not valid SCIM filter syntax (RFC 7644 §3.4.2.2): ${why}.`);
+  // Each literal goes to the parser as a placeholder it reads plainly, and comes back as JSON reads it.
+  const literals: unknown[] = [];
+  const masked = text.replace(LITERALS, (literal) => {
+    const value = jsonLiteral(literal);
+    if (value === undefined) throw invalid(`${literal} is not a JSON value`);
+    literals.push(value);
+    return `"\ue000${literals.length - 1}"`;
+  });
+  let f: Filter;
   try {
-    return parse(text);
+    f = parse(masked);
   } catch (err) {
-    throw scimErrors.invalidFilter(`The filter "${text}" is not valid SCIM filter syntax (RFC 7644 §3.4.2.2): ${(err as Error).message}.`);
+    throw invalid((err as Error).message.replace(/"\ue000(\d+)"/g, (_, i: string) => JSON.stringify(literals[Number(i)])));
+  }
+  return literals.length === 0 ? f : restoreLiterals(f, literals);
+}
+
+/** A literal as JSON reads it; a backslash that starts no JSON escape ("CONTOSO\jdoe" as some clients send it) is itself. */
+function jsonLiteral(literal: string): unknown {
+  for (const text of [literal, literal.replace(/\\(?!["\\/bfnrtu])/g, '\\\\')]) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      // the lenient reading next, then refused
+    }
+  }
+  return undefined;
+}
+
+function restoreLiterals(f: Filter, literals: unknown[]): Filter {
+  const value = (v: unknown) => (typeof v === 'string' && /^\ue000\d+$/.test(v) ? literals[Number(v.slice(1))] : v);
+  switch (f.op) {
+    case 'and':
+    case 'or':
+      return { ...f, filters: (f as { filters: Filter[] }).filters.map((x) => restoreLiterals(x, literals)) } as Filter;
+    case 'not':
+      return { ...f, filter: restoreLiterals((f as { filter: Filter }).filter, literals) } as Filter;
+    case '[]':
+      return { ...f, valFilter: restoreLiterals((f as { valFilter: Filter }).valFilter, literals) } as Filter;
+    case 'pr':
+      return f;
+    default:
+      return { ...f, compValue: value((f as { compValue: unknown }).compValue) } as Filter;
   }
 }
 
