@@ -1,5 +1,6 @@
 import { parse, type Filter } from 'scim2-parse-filter';
 import { scimErrors } from './errors.js';
+import { GROUP_URN, MULTI_VALUED, USER_URN } from '../rfc7643/urns.js';
 
 export type { Filter } from 'scim2-parse-filter';
 
@@ -67,12 +68,38 @@ export function keyOf(obj: Record<string, unknown>, name: string): string | unde
   return Object.keys(obj).find((k) => k.toLowerCase() === lower);
 }
 
-function getIn(obj: unknown, attrPath: string): unknown {
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * The value an attribute path names in a resource or element, as the SQL of `storage/filter-sql.ts`
+ * reads it: a URN-qualified path (`urn:…:enterprise:2.0:User:employeeNumber`, or the core schema's)
+ * in its schema's object; a sub-attribute of a multi-valued attribute (`emails.value`) in every
+ * element; a multi-valued attribute itself (`emails`) as its elements' `value`, and as no values
+ * when absent (RFC 7644 §3.4.2.2). With `elements`, a multi-valued attribute is its elements (for `emails[…]`).
+ */
+function getIn(obj: unknown, attrPath: string, elements = false): unknown {
   let cur: unknown = obj;
-  for (const part of attrPath.split('.')) {
-    if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
-    const k = keyOf(cur as Record<string, unknown>, part);
-    cur = k === undefined ? undefined : (cur as Record<string, unknown>)[k];
+  let path = attrPath;
+  if (/^urn:/i.test(path)) {
+    const lower = path.toLowerCase();
+    const core = [USER_URN, GROUP_URN].find((u) => lower.startsWith(`${u.toLowerCase()}:`));
+    const schema = core ?? (isObject(cur) ? Object.keys(cur).filter((k) => lower.startsWith(`${k.toLowerCase()}:`)).sort((a, b) => b.length - a.length)[0] : undefined);
+    if (schema === undefined) return undefined;
+    if (!core) cur = (cur as Record<string, unknown>)[schema];
+    path = path.slice(schema.length + 1);
+  }
+  const parts = path.split('.');
+  for (const [i, part] of parts.entries()) {
+    if (Array.isArray(cur)) cur = cur.flatMap((el) => (isObject(el) ? [el[keyOf(el, part) ?? part]] : []));
+    else if (isObject(cur)) {
+      const k = keyOf(cur, part);
+      cur = k === undefined ? undefined : cur[k];
+    } else return undefined;
+    if (i === 0 && MULTI_VALUED.has(part.toLowerCase()) && parts.length === 1 && !elements) {
+      if (cur === undefined || cur === null) return [];
+      if (Array.isArray(cur)) return cur.map((el) => (isObject(el) ? el[keyOf(el, 'value') ?? 'value'] : el));
+    }
+    if (i === 0 && MULTI_VALUED.has(part.toLowerCase()) && (cur === undefined || cur === null)) return [];
   }
   return cur;
 }
@@ -81,6 +108,8 @@ const norm = (v: unknown): unknown => (typeof v === 'string' ? v.toLowerCase() :
 
 function compare(actual: unknown, op: string, expected: unknown): boolean {
   if (Array.isArray(actual)) return actual.some((a) => compare(a, op, expected));
+  // An absent attribute is null: `title eq null` holds for a user without a title.
+  if (actual === undefined) actual = null;
   if (op === 'pr') return actual !== undefined && actual !== null && actual !== '';
   // Booleans sent as strings ("True", Entra) compare as booleans.
   if (typeof actual === 'boolean' && typeof expected === 'string') expected = expected.toLowerCase() === 'true';
@@ -125,7 +154,7 @@ export function matches(element: unknown, f: Filter): boolean {
       return !matches(element, (f as { filter: Filter }).filter);
     case '[]': {
       const v = f as { attrPath: string; valFilter: Filter };
-      const arr = getIn(element, v.attrPath);
+      const arr = getIn(element, v.attrPath, true);
       return Array.isArray(arr) && arr.some((x) => matches(x, v.valFilter));
     }
     default: {
