@@ -43,7 +43,7 @@ const nasty = fc.oneof(
 const nastyJsonValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
   nasty,
-  fc.constantFrom(null, true, 0, -1, 1e308, -1e308, 2 ** 53 + 2, [], {}, [null], [1, 'a'], { value: null }),
+  fc.constantFrom(null, true, 0, -1, 1e308, -1e308, 2 ** 53 + 2, [], {}, [null], [1, 'a'], { value: null }, { toString: 0 }, [{ toString: 0 }], { valueOf: null, toString: null }),
 );
 const deepNesting = fc.tuple(fc.integer({ min: 100, max: 100_000 }), fc.boolean()).map(([d, arr]) => (arr ? '['.repeat(d) + ']'.repeat(d) : '{"a":'.repeat(d) + '1' + '}'.repeat(d)));
 const attrName = fc.constantFrom(
@@ -183,9 +183,13 @@ describe('fuzzing every SCIM route and the CSV upload over HTTP', () => {
     ['GET', `/Users?filter=${encodeURIComponent('meta.lastModified lt "0000-01-01"')}`, undefined, 400],
     ['GET', '/Users?attributes=emails.value', undefined, 200],
     ['POST', '/Users?attributes=a%20b', '{"userName":"projected@acme.test"}', 400],
+    ['PATCH', '/Users/{id}', '{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":{"toString":0}}]}', 400],
+    ['PATCH', `/Groups/{group}`, '{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":{"toString":0}}]}', 400],
+    ['POST', '/Users/.search', '{"filter":{"toString":0}}', 400],
+    ['POST', '/Users/.search', '{"attributes":[{"toString":0}]}', 400],
   ])('%s %s answers %#', async (m, p, b, expected) => {
     const before = await snapshot();
-    const res = await fetch(`${scim.baseUrl}${p.replace('{id}', userId)}`, { method: m, headers: { authorization: `Bearer ${scim.token}`, 'content-type': 'application/scim+json' }, body: b });
+    const res = await fetch(`${scim.baseUrl}${p.replace('{id}', userId).replace('{group}', groupId)}`, { method: m, headers: { authorization: `Bearer ${scim.token}`, 'content-type': 'application/scim+json' }, body: b });
     expect(res.status, await res.text()).toBe(expected);
     if (expected >= 400) expect(await snapshot()).toEqual(before);
   });

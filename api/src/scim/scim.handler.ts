@@ -191,7 +191,10 @@ export class ScimHandler {
       const body = this.parseBody(req);
       const str = (n: string) => {
         const v = prop(body, n);
-        return v === undefined || v === null ? undefined : Array.isArray(v) ? v.join(',') : String(v);
+        if (v === undefined || v === null) return undefined;
+        if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return String(v);
+        if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v.join(',');
+        throw scimErrors.invalidValue(`"${n}" of a search request is a string${n.endsWith('ttributes') ? ' or an array of strings' : ''} (RFC 7644 §3.4.3).`);
       };
       outcome.operation = 'read';
       return this.search(em, caller, req, { filter: str('filter'), startIndex: str('startIndex'), count: str('count'), sortBy: str('sortBy'), sortOrder: str('sortOrder'), attributes: str('attributes'), excludedAttributes: str('excludedAttributes') }, location);
