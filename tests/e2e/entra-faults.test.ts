@@ -104,6 +104,10 @@ describe('Entra sync under Graph faults', () => {
     await runUnder([{ route: page, status: 503, retryAfterSeconds: 0, times: 50, skip: 1 }], 'FULL', 'FAILED', /unavailable|503/i);
   });
 
+  it('503 that does not end, on the last page: fails saying so, nothing applied', async () => {
+    await runUnder([{ route: page, status: 503, retryAfterSeconds: 0, times: 50, skip: 2 }], 'FULL', 'FAILED', /unavailable|503/i);
+  });
+
   it('503 during a delta run: fails saying so, nothing applied', async () => {
     await runUnder([{ route: /^GET \/users\/delta$/, status: 503, retryAfterSeconds: 0, times: 50 }], 'DELTA', 'FAILED', /unavailable|503/i);
   });
@@ -139,6 +143,24 @@ describe('Entra sync under Graph faults', () => {
     await syncAndWait(owner, listId, 'DELTA');
     const run = await runUnder([{ route: /^GET \/users\/delta$/, status: 410, times: 1 }], 'DELTA', 'SUCCEEDED');
     expect(run.reason).toMatch(/delta state/);
+  });
+
+  // Known gap, not fixed here: a first backfill streams its writes (so a million people never wait
+  // in memory) and keeps the batches written before a failure (each person whole); the next run
+  // completes the list. It fails the invariant above, so it is marked as failing until the runner
+  // stages backfills too (vitest reports it when it starts passing).
+  it.fails('a first sync of an empty list that fails on its last page: fails saying so, the list stays empty', async () => {
+    // More than one writer's batch (5,000) before the last page, which fails.
+    sim.directory.seedUsers(4000);
+    const pages = Math.ceil(sim.directory.userCount / 999);
+    const list = await createStaffList(owner, 'Backfill');
+    await configure(owner, { listId: list, connectionId: await createConnection(owner, sim, 'Contoso backfill') });
+    sim.sim.faults.push({ route: page, status: 503, retryAfterSeconds: 0, times: 50, skip: pages - 1 });
+    const run = await syncAndWait(owner, list, 'FULL');
+    sim.sim.faults.length = 0;
+    expect(run.status).toBe('FAILED');
+    expect(run.reason).toMatch(/503/);
+    expect((await people(owner, list)).size).toBe(0);
   });
 
   it('the token endpoint refusing connections: the run fails saying so and writes nothing', async () => {
