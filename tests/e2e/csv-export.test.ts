@@ -38,7 +38,7 @@ describe('CSV export of a list', () => {
         `E1,ada@acme.test,"'=HYPERLINK(""http://evil.test"",""click"")",Sales,-3,ACTIVE`,
         `E2,bob@acme.test,'+1 555 0100,Sales,,ACTIVE`,
         `E3,cy@acme.test,"'@SUM(A1)\nsecond line","Research, ""R&D""",,ACTIVE`,
-        `E5,ed@acme.test,'\tTabbed,Sales,,ACTIVE`,
+        `E5,ed@acme.test,"'\tTabbed",Sales,,ACTIVE`,
         '',
       ].join('\r\n'),
     );

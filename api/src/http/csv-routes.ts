@@ -11,6 +11,7 @@ import type { PeopleService } from '../people/people.service.js';
 import { exportPeopleCsv } from '../people/people-export.js';
 import type { FilterOperator, StatusFilter } from '../people/people.query.js';
 import { tokenFromRequest } from './session-cookie.js';
+import { storableText } from '../shared/text.js';
 
 export interface CsvRouteDeps {
   orm: MikroORM;
@@ -55,6 +56,15 @@ function fail(res: Response, logger: Logger, err: unknown): void {
   }
   logger.error({ err }, 'CSV request failed');
   res.status(500).json({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'Something went wrong on our side; try again, and tell your administrator if it keeps happening.' } });
+}
+
+/** A file name percent-encoded once more by some clients (X-File-Name), or taken as it is when it is not ("100%.csv"). */
+function decodeLenient(name: string): string {
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
+  }
 }
 
 /** Streams lines to the response, waiting when the client reads slowly. */
@@ -107,7 +117,7 @@ export function csvRoutes(app: Express, deps: CsvRouteDeps): void {
         throw new AppError('BAD_USER_INPUT', `The file is larger than ${Math.round(deps.maxBytes / 1024 / 1024)} MB. Split it into smaller files, or export only the columns you need.`, { field: 'file', problem: 'TOO_LARGE' });
       }
       const fileName = String(req.query.fileName ?? req.get('x-file-name') ?? 'upload.csv');
-      const imp = await deps.csvImports.upload(deps.orm.em.fork(), viewer, req.params.listId!, decodeURIComponent(fileName), req);
+      const imp = await deps.csvImports.upload(deps.orm.em.fork(), viewer, req.params.listId!, storableText(decodeLenient(fileName)), req);
       res.status(201).json({ import: imp });
     } catch (err) {
       // The rest of a refused upload is not read: close the connection rather than drain it.

@@ -88,6 +88,8 @@ describe('normaliseValue', () => {
     ['NUMBER', 'Infinity'],
     ['NUMBER', Number.NaN],
     ['NUMBER', '0x10'],
+    ['BOOLEAN', { toString: 0 }],
+    ['BOOLEAN', ['yes']],
     ['NUMBER', '0b101'],
     ['NUMBER', true],
     ['NUMBER', { n: 1 }],

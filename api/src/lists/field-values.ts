@@ -73,6 +73,7 @@ export function normaliseValue(field: ListField, raw: unknown): FieldValue {
     }
     case 'BOOLEAN': {
       if (typeof raw === 'boolean') return raw;
+      if (typeof raw !== 'string' && typeof raw !== 'number') fail(field, raw);
       const s = String(raw).trim().toLowerCase();
       if (TRUE.has(s)) return true;
       if (FALSE.has(s)) return false;

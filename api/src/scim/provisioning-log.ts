@@ -4,6 +4,7 @@ import type { IdGenerator } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
 import { CHANNEL } from '../events/event-bus.js';
 import { decodeCursor, encodeCursor, invalidCursor } from '../shared/pagination.js';
+import { storableText } from '../shared/text.js';
 
 export type ProvisioningOperation = 'create' | 'update' | 'deactivate' | 'reactivate' | 'read' | 'error';
 
@@ -35,8 +36,14 @@ export interface ProvisioningFilter {
 /** Keys whose values never reach the log (RFC 7643 §4.1.1 password, tokens, secrets). */
 const SECRET_KEY = /pass(word)?|secret|token|credential|otp|pin$/i;
 const MAX_BODY_CHARS = 32_768;
+/** Deeper parts of a logged body are summarised (recursion, and jsonb, have limits). */
+const MAX_BODY_DEPTH = 32;
 
-/** A request body with secrets replaced by "[redacted]"; an unreadable or oversized one is summarised. */
+/**
+ * A request body with secrets replaced by "[redacted]"; an unreadable or oversized one is
+ * summarised, parts nested deeper than 32 levels are cut, and text PostgreSQL cannot store (NUL,
+ * lone surrogates) is replaced, so one hostile request never stops a batch of entries being written.
+ */
 export function redactBody(raw: string | undefined): unknown {
   if (!raw) return null;
   if (raw.length > MAX_BODY_CHARS) return { truncated: true, bytes: Buffer.byteLength(raw) };
@@ -46,12 +53,14 @@ export function redactBody(raw: string | undefined): unknown {
   } catch {
     return { unreadable: true, bytes: Buffer.byteLength(raw) };
   }
-  const walk = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, SECRET_KEY.test(k) ? '[redacted]' : walk(x)]));
-    return v;
+  const walk = (v: unknown, depth: number): unknown => {
+    if (typeof v === 'string') return storableText(v);
+    if (v === null || typeof v !== 'object') return v;
+    if (depth >= MAX_BODY_DEPTH) return '[nested too deep]';
+    if (Array.isArray(v)) return v.map((x) => walk(x, depth + 1));
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [storableText(k), SECRET_KEY.test(k) ? '[redacted]' : walk(x, depth + 1)]));
   };
-  return walk(body);
+  return walk(body, 0);
 }
 
 type Row = {

@@ -3,11 +3,12 @@ import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { isUuid } from '../shared/ids.js';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../shared/db-unavailable.js';
+import { isStorableText, jsonProblem, storableText } from '../shared/text.js';
 import type { Actor } from '../audit/audit-entry.entity.js';
 import { ScimError, scimErrors } from './rfc7644/errors.js';
 import { parseFilter } from './rfc7644/filter.js';
 import { applyPatch, type PatchRequest } from './rfc7644/patch.js';
-import { project } from './rfc7644/projection.js';
+import { checkProjection, project } from './rfc7644/projection.js';
 import { MAX_RESULTS, resourceTypes, schemas, serviceProviderConfig } from './rfc7643/discovery.js';
 import { GROUP_URN, LIST_RESPONSE_URN } from './rfc7643/urns.js';
 import { etag, normaliseUser, prop, userRepresentation } from './rfc7643/user.js';
@@ -45,6 +46,8 @@ export interface ScimOutcome {
 }
 
 type Json = Record<string, unknown>;
+/** Deeper bodies are refused: no SCIM resource nests more than a few levels (RFC 7643 §2.4, §8.7.1). */
+const MAX_BODY_DEPTH = 32;
 const JSON_TYPES = /^application\/(scim\+)?json\b/i;
 
 /** Who sent a request, from its User-Agent (for the audit trail and the provisioning log). */
@@ -94,13 +97,13 @@ export class ScimHandler {
         operation: outcome.operation ?? 'read',
         personId: outcome.personId,
         method: req.method.toUpperCase(),
-        path: `${req.path}${query ? `?${query}` : ''}`.slice(0, 2000),
+        path: storableText(`${req.path}${query ? `?${query}` : ''}`.slice(0, 2000)),
         status: response.status,
         idp: identityProvider(req.headers.userAgent),
-        userAgent: req.headers.userAgent?.slice(0, 500) ?? null,
+        userAgent: req.headers.userAgent === undefined ? null : storableText(req.headers.userAgent.slice(0, 500)),
         durationMs: Math.round(performance.now() - started),
         requestBody: redactBody(req.body),
-        detail: response.status >= 400 ? String((response.body as { detail?: unknown } | undefined)?.detail ?? '') : null,
+        detail: response.status >= 400 ? storableText(String((response.body as { detail?: unknown } | undefined)?.detail ?? '')) : null,
       });
     }
     return { response, outcome, caller };
@@ -123,15 +126,33 @@ export class ScimHandler {
       throw scimErrors.unsupportedMediaType(`Send the body as application/scim+json (got ${req.headers.contentType}).`);
     }
     if (!req.body) throw scimErrors.invalidSyntax('The request needs a JSON body.');
+    let body: unknown;
     try {
-      return JSON.parse(req.body) as Json;
+      body = JSON.parse(req.body);
     } catch {
       throw scimErrors.invalidSyntax('The body is not valid JSON.');
     }
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw scimErrors.invalidSyntax('The body must be a JSON object (a SCIM resource or message).');
+    const problem = jsonProblem(body, MAX_BODY_DEPTH);
+    if (problem === 'TOO_DEEP') throw scimErrors.invalidSyntax(`The body is nested deeper than ${MAX_BODY_DEPTH} levels; no SCIM resource is.`);
+    if (problem) throw scimErrors.invalidValue('Text in the body may not contain the NUL character (\\u0000) or a lone UTF-16 surrogate; remove them and try again.');
+    return body as Json;
   }
 
   private async route(req: ScimRequest, caller: ScimCaller, outcome: ScimOutcome): Promise<ScimResponse> {
-    const parts = req.path.split('/').filter(Boolean).map(decodeURIComponent);
+    const parts = req.path.split('/').filter(Boolean).map((part) => {
+      try {
+        return decodeURIComponent(part);
+      } catch {
+        throw scimErrors.notFound(`Nothing at ${req.path}: it is not a valid URL path (a % not followed by two hexadecimal digits, or bytes that are not UTF-8).`);
+      }
+    });
+    if (parts.some((p) => !isStorableText(p))) throw scimErrors.notFound('Nothing at this path: it holds the NUL character or a lone UTF-16 surrogate.');
+    for (const [k, v] of Object.entries(req.query)) {
+      if (v !== undefined && !isStorableText(v)) throw scimErrors.invalidValue(`The query parameter "${k}" may not contain the NUL character or a lone UTF-16 surrogate.`);
+    }
+    // A write answers with the resource projected by these: a bad one is refused before writing.
+    checkProjection(req.query.attributes, req.query.excludedAttributes);
     const [resource, id, extra] = parts;
     const method = req.method.toUpperCase();
     const base = req.baseUrl;
@@ -173,7 +194,10 @@ export class ScimHandler {
       const body = this.parseBody(req);
       const str = (n: string) => {
         const v = prop(body, n);
-        return v === undefined || v === null ? undefined : Array.isArray(v) ? v.join(',') : String(v);
+        if (v === undefined || v === null) return undefined;
+        if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return String(v);
+        if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v.join(',');
+        throw scimErrors.invalidValue(`"${n}" of a search request is a string${n.endsWith('ttributes') ? ' or an array of strings' : ''} (RFC 7644 §3.4.3).`);
       };
       outcome.operation = 'read';
       return this.search(em, caller, req, { filter: str('filter'), startIndex: str('startIndex'), count: str('count'), sortBy: str('sortBy'), sortOrder: str('sortOrder'), attributes: str('attributes'), excludedAttributes: str('excludedAttributes') }, location);
@@ -317,8 +341,8 @@ function paging(q: Record<string, string | undefined>): { startIndex: number; co
   };
   const order = q.sortOrder?.toLowerCase();
   if (order && order !== 'ascending' && order !== 'descending') throw scimErrors.invalidValue('"sortOrder" is "ascending" or "descending".');
-  // startIndex below 1 means 1; a negative count means 0; above the maximum, the maximum.
-  return { startIndex: Math.max(1, int('startIndex', q.startIndex, 1)), count: Math.min(MAX_RESULTS, Math.max(0, int('count', q.count, 100))), descending: order === 'descending' };
+  // startIndex below 1 means 1 (far beyond the results, an empty page); a negative count means 0; above the maximum, the maximum.
+  return { startIndex: Math.min(Number.MAX_SAFE_INTEGER, Math.max(1, int('startIndex', q.startIndex, 1))), count: Math.min(MAX_RESULTS, Math.max(0, int('count', q.count, 100))), descending: order === 'descending' };
 }
 
 /** A Group body of POST or PUT: displayName required, members as [{ value }]. */

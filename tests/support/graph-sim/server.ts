@@ -20,10 +20,17 @@ export interface Fault {
   /** Only requests whose route (e.g. "GET /users") matches; without one, every Graph request. */
   route?: RegExp;
   /** 410: Graph's answer to a delta link whose change-tracking state was reset (a full read is needed). */
-  status: 429 | 503 | 500 | 401 | 410 | 'reset';
+  /**
+   * `reset`: the connection is dropped before any answer. `partial`: the answer's status, headers
+   * and the first half of its body are sent (with the whole body's Content-Length), then the
+   * connection is dropped: a reset in the middle of a page.
+   */
+  status: 429 | 503 | 500 | 401 | 410 | 'reset' | 'partial';
   retryAfterSeconds?: number;
   /** How many matching requests fail; then the fault is spent. */
   times: number;
+  /** How many matching requests pass before the fault starts (e.g. 1: the second page fails). */
+  skip?: number;
 }
 
 interface Reply {
@@ -59,7 +66,7 @@ export class GraphSimulator {
   /** Requests served, by route ("GET /users", "POST /token", ...). */
   readonly counts = new Map<string, number>();
   /** Every request's route and status, in order. */
-  readonly log: Array<{ route: string; status: number | 'reset'; url: string }> = [];
+  readonly log: Array<{ route: string; status: number | 'reset' | 'partial'; url: string }> = [];
   tokenLifetimeSeconds: number;
   /** Added before every Graph answer, like a distant or busy service. */
   latencyMs = 0;
@@ -123,11 +130,12 @@ export class GraphSimulator {
     if (this.latencyMs > 0 && !route.includes('/token') && !route.includes('openid')) await new Promise((r) => setTimeout(r, this.latencyMs));
     let reply: Reply;
     try {
-      reply = fault ? faultReply(fault) : await this.dispatch(req.method ?? 'GET', url, req.headers, body);
+      reply = fault && fault.status !== 'partial' ? faultReply(fault) : await this.dispatch(req.method ?? 'GET', url, req.headers, body);
     } catch (err) {
       reply = graphError(500, 'generalException', err instanceof Error ? err.message : String(err));
     }
-    this.log.push({ route, status: reply.status, url: url.pathname + url.search });
+    this.log.push({ route, status: fault?.status === 'partial' ? 'partial' : reply.status, url: url.pathname + url.search });
+    if (fault?.status === 'partial') return sendHalf(res, reply);
     send(res, reply);
   }
 
@@ -137,6 +145,10 @@ export class GraphSimulator {
     const graph = !/ \/(token|openid-configuration)$/.test(route) && !route.startsWith('BATCH ');
     const f = this.faults.find((x) => x.times > 0 && (x.route ? x.route.test(route) : graph));
     if (!f) return undefined;
+    if (f.skip) {
+      f.skip -= 1;
+      return undefined;
+    }
     f.times -= 1;
     if (f.times === 0) this.faults.splice(this.faults.indexOf(f), 1);
     return f;
@@ -534,7 +546,7 @@ function faultReply(f: Fault): Reply {
   return graphError(500, 'generalException', 'An unexpected error occurred.');
 }
 
-function send(res: ServerResponse, reply: Reply): void {
+function encodeReply(reply: Reply): { headers: Record<string, string>; payload: Buffer } {
   const headers: Record<string, string> = { 'request-id': randomUUID(), ...reply.headers };
   let payload: Buffer | string = '';
   if (reply.bytes) payload = reply.bytes;
@@ -543,8 +555,20 @@ function send(res: ServerResponse, reply: Reply): void {
     headers['content-type'] ??= 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
     payload = JSON.stringify(reply.json);
   }
+  return { headers, payload: Buffer.from(payload) };
+}
+
+function send(res: ServerResponse, reply: Reply): void {
+  const { headers, payload } = encodeReply(reply);
   res.writeHead(reply.status, headers);
   res.end(payload);
+}
+
+/** The status, headers and half the body, then the connection dropped (the client saw a page start). */
+function sendHalf(res: ServerResponse, reply: Reply): void {
+  const { headers, payload } = encodeReply(reply);
+  res.writeHead(reply.status, { ...headers, 'content-length': String(payload.length) });
+  res.write(payload.subarray(0, Math.floor(payload.length / 2)), () => setTimeout(() => res.socket?.destroy(), 20));
 }
 
 function lower(h: Record<string, string>): Record<string, string> {

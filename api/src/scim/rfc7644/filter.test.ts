@@ -30,7 +30,7 @@ describe('SCIM filters (RFC 7644 §3.4.2.2)', () => {
     ['userName eq "Ada"', '(lower(su.user_name) = lower(?))', ['Ada']],
     ['externalId eq "X1"', '(su.external_id = ?)', ['X1']],
     ['active eq false', `((p.status = 'ACTIVE') = ?)`, [false]],
-    ['meta.lastModified ge "2026-01-01T00:00:00Z"', '(su.updated_at >= ?::timestamptz)', ['2026-01-01T00:00:00Z']],
+    ['meta.lastModified ge "2026-01-01T00:00:00Z"', '(su.updated_at >= ?::timestamptz)', ['2026-01-01T00:00:00.000Z']],
     ['userName co "50%_"', '(lower(su.user_name) LIKE lower(?))', ['%50\\%\\_%']],
     ['title eq "x"', `(lower(((su.resource -> ?) #>> '{}')) = lower(?))`, ['title', 'x']],
   ])('%s runs as indexed SQL', (f, sql, params) => {

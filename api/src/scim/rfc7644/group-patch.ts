@@ -92,12 +92,14 @@ export function groupPatch(request: unknown): GroupChange {
   const change: GroupChange = { add: [], remove: [], replaceMembers: null };
   for (const [i, raw] of ops.entries()) {
     if (!isObject(raw)) throw scimErrors.invalidSyntax(`Operation ${i + 1} is not an object.`);
-    const op = String(raw[keyOf(raw, 'op') ?? 'op'] ?? '').toLowerCase();
+    // Only a string names an operation (an object such as {"toString": 0} cannot even be printed).
+    const opValue = raw[keyOf(raw, 'op') ?? 'op'];
+    const op = typeof opValue === 'string' ? opValue.toLowerCase() : '';
     const path = raw[keyOf(raw, 'path') ?? 'path'];
     const hasValue = keyOf(raw, 'value') !== undefined;
     const value = raw[keyOf(raw, 'value') ?? 'value'];
     if (path !== undefined && path !== null && typeof path !== 'string') throw scimErrors.invalidPath(`Operation ${i + 1}: "path" must be a string.`);
-    if (op !== 'add' && op !== 'replace' && op !== 'remove') throw scimErrors.invalidSyntax(`Operation ${i + 1}: "${String(raw.op)}" is not add, replace or remove.`);
+    if (op !== 'add' && op !== 'replace' && op !== 'remove') throw scimErrors.invalidSyntax(`Operation ${i + 1}: ${typeof opValue === 'string' ? `"${opValue}"` : `an op of type ${opValue === null ? 'null' : typeof opValue}`} is not add, replace or remove.`);
     if (op === 'remove') {
       if (!path) throw scimErrors.noTarget(`Operation ${i + 1}: "remove" needs a "path" (RFC 7644 §3.5.2.2).`);
       const p = parsePath(path);

@@ -167,7 +167,9 @@ export function applyPatch(resource: Json, request: PatchRequest): Json {
   const out = structuredClone(resource);
   for (const [i, raw] of ops.entries()) {
     if (!isObject(raw)) throw scimErrors.invalidSyntax(`Operation ${i + 1} is not an object.`);
-    const op = String(raw[keyOf(raw, 'op') ?? 'op'] ?? '').toLowerCase();
+    // Only a string names an operation (an object such as {"toString": 0} cannot even be printed).
+    const opValue = raw[keyOf(raw, 'op') ?? 'op'];
+    const op = typeof opValue === 'string' ? opValue.toLowerCase() : '';
     const pathKey = keyOf(raw, 'path');
     const path = pathKey ? raw[pathKey] : undefined;
     const valueKey = keyOf(raw, 'value');
@@ -185,7 +187,7 @@ export function applyPatch(resource: Json, request: PatchRequest): Json {
         removeAt(out, parsePath(path), value);
         break;
       default:
-        throw scimErrors.invalidSyntax(`Operation ${i + 1}: "${String(raw.op)}" is not add, replace or remove.`);
+        throw scimErrors.invalidSyntax(`Operation ${i + 1}: ${typeof opValue === 'string' ? `"${opValue}"` : `an op of type ${opValue === null ? 'null' : typeof opValue}`} is not add, replace or remove.`);
     }
   }
   return out;

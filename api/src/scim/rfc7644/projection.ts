@@ -10,6 +10,12 @@ function parse(list: string | undefined): Array<{ schema: string | null; attr: s
   return list.split(',').map((s) => s.trim()).filter(Boolean).map((s) => parsePath(s));
 }
 
+/** Refuses (400 invalidPath) `attributes` or `excludedAttributes` that are not attribute paths, before anything is written. */
+export function checkProjection(attributes?: string, excluded?: string): void {
+  parse(attributes);
+  parse(excluded);
+}
+
 /**
  * `attributes` and `excludedAttributes` (RFC 7644 §3.4.2.5, §3.9): keeps only the named
  * attributes (and sub-attributes), or drops the excluded ones; `id`, `schemas` and `meta` stay.
@@ -27,7 +33,9 @@ export function project(resource: Json, attributes?: string, excluded?: string):
       const dst = p.schema ? ((out[p.schema] as Json | undefined) ?? (out[p.schema] = {})) as Json : out;
       const v = src[k];
       if (p.sub && v && typeof v === 'object') {
+        // An element that is not an object (a bare string a client stored) has no sub-attributes.
         const pick = (o: Json) => {
+          if (o === null || typeof o !== 'object') return {};
           const sk = keyOf(o, p.sub!);
           return sk === undefined ? {} : { [sk]: o[sk] };
         };

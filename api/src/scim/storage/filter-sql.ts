@@ -22,6 +22,9 @@ interface Column {
   kind: Kind;
 }
 
+/** xsd:dateTime (RFC 7643 §2.3.5), the date alone also accepted. */
+const XSD_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/i;
+
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** A top-level or sub-attribute path's column, or a jsonb text expression of the resource. */
@@ -56,8 +59,14 @@ function compare(col: Column, op: string, value: unknown): SqlFragment {
     throw scimErrors.invalidFilter(`null compares with eq or ne only.`);
   }
   if (kind === 'time') {
-    if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) throw scimErrors.invalidFilter(`Dates in filters are xsd:dateTime strings such as "2026-12-03T10:00:00Z".`);
+    // JavaScript reads more as dates than PostgreSQL does ("1", year 0, +275760): the value goes to
+    // SQL as the ISO text of the instant JavaScript read, within the years both accept.
+    const at = typeof value === 'string' && XSD_DATE.test(value.trim()) ? new Date(value.trim()) : null;
+    if (!at || Number.isNaN(at.getTime()) || at.getUTCFullYear() < 1 || at.getUTCFullYear() > 9999) {
+      throw scimErrors.invalidFilter(`Dates in filters are xsd:dateTime strings such as "2026-12-03T10:00:00Z".`);
+    }
     if (['co', 'sw', 'ew'].includes(op)) throw scimErrors.invalidFilter(`A date supports eq, ne, gt, ge, lt, le and pr, not ${op}.`);
+    value = at.toISOString();
   }
   const text = String(value);
   const ci = kind === 'ci';

@@ -71,11 +71,15 @@ async function* decode(bytes: AsyncIterable<Uint8Array>, opts: CsvReadOptions, f
   let pending: Uint8Array = new Uint8Array(0);
   let total = 0;
   const text = (chunk: Uint8Array, stream: boolean) => {
+    let t: string;
     try {
-      return decoder!.decode(chunk, { stream });
+      t = decoder!.decode(chunk, { stream });
     } catch {
       throw badFile('ENCODING', `This file is not UTF-8 or UTF-16 text (it may be in an older encoding such as Windows-1252). ${SAVE_AS}`);
     }
+    // A NUL anywhere (not only in the first bytes) means binary data; no value could be stored with it.
+    if (t.includes('\u0000')) throw badFile('BINARY', `This file is not text (it holds binary data), so it is not a CSV file. ${SAVE_AS}`);
+    return t;
   };
   for await (const raw of bytes) {
     const chunk = raw instanceof Uint8Array ? raw : new Uint8Array(raw as ArrayBuffer);

@@ -14,12 +14,16 @@ export function safeCell(value: unknown): string {
   return FORMULA.test(s) ? `'${s}` : s;
 }
 
-/** One CSV line (RFC 4180: quoted when needed, CRLF), every cell neutralised by `safeCell`. */
+/**
+ * One CSV line (RFC 4180: quoted when needed, CRLF), every cell neutralised by `safeCell`. A cell
+ * holding any delimiter the reader detects (comma, semicolon, tab) is quoted, whichever this
+ * line uses: a header "Name; first" left bare would make a re-import read the file as semicolon-separated.
+ */
 export function csvLine(cells: readonly unknown[], delimiter = ','): string {
   return `${cells
     .map((c) => {
       const s = safeCell(c);
-      return /["\r\n]/.test(s) || s.includes(delimiter) ? `"${s.replace(/"/g, '""')}"` : s;
+      return /["\r\n,;\t]/.test(s) || s.includes(delimiter) ? `"${s.replace(/"/g, '""')}"` : s;
     })
     .join(delimiter)}\r\n`;
 }

@@ -75,10 +75,35 @@ export class Planner {
     for (const p of current) {
       if (p.source === opts.source && p.sourceAnchor) byAnchor.set(p.sourceAnchor, p);
       byUid.set(p.uid, p);
-      const email = opts.emailKey ? lower(p.values[opts.emailKey]) : null;
+      // Someone this source holds by an anchor is its by that anchor, never adopted by email by
+      // another record (as `emailIndex` reads the list): else the order of records would decide.
+      const email = opts.emailKey && !(p.source === opts.source && p.sourceAnchor) ? lower(p.values[opts.emailKey]) : null;
       if (email && !byEmail.has(email)) byEmail.set(email, p);
     }
     const free = (p: CurrentPerson | undefined) => (p && !this.isMatched(p) ? p : undefined);
+    // A stronger match of a later record of the page wins over a weaker one of an earlier record,
+    // so the order of records never decides who is whom: a person a record names by anchor is
+    // not taken by another's UID, and one named by anchor or UID is not adopted by email.
+    const byAnchorOf = new Map<string, string>();
+    for (const d of desired) {
+      const p = byAnchor.get(d.anchor);
+      if (p && !byAnchorOf.has(p.id)) byAnchorOf.set(p.id, d.anchor);
+    }
+    const namedByUid = new Set<string>();
+    for (const d of desired) {
+      const v = d.values[opts.uidKey];
+      const p = v === null || v === undefined ? undefined : byUid.get(String(v));
+      if (p) namedByUid.add(p.id);
+    }
+    const byUidFor = (d: DesiredPerson, uid: string) => {
+      const p = byUid.get(uid);
+      const owner = p ? byAnchorOf.get(p.id) : undefined;
+      return owner === undefined || owner === d.anchor ? p : undefined;
+    };
+    const byEmailFor = (email: string) => {
+      const p = byEmail.get(email);
+      return p && !byAnchorOf.has(p.id) && !namedByUid.has(p.id) ? p : undefined;
+    };
     const problem = (d: DesiredPerson, reason: string, matched: boolean) => {
       into.problems.push({ anchor: d.anchor, reason });
       this.problemAnchors.add(d.anchor);
@@ -108,9 +133,17 @@ export class Planner {
         this.claimedUids.set(uid, d.anchor);
 
         const email = opts.emailKey ? lower(d.values[opts.emailKey]) : null;
-        const person = free(byAnchor.get(d.anchor)) ?? free(byUid.get(uid)) ?? (email ? free(byEmail.get(email)) : undefined);
+        const person = free(byAnchor.get(d.anchor)) ?? free(byUidFor(d, uid)) ?? (email ? free(byEmailFor(email)) : undefined);
 
         if (!person) {
+          // The UID is still someone else's (another record's person, moving to a new UID in this
+          // run): creates are written before updates, so creating it now would collide. The next
+          // run, with the UID free, creates the person.
+          const holder = byUid.get(uid);
+          if (holder) {
+            problem(d, `UID "${uid}" already belongs to another person in the list (${holder.id}); it is created once that person's UID has changed`, false);
+            continue;
+          }
           // A disabled account Rollcall never had becomes a person only when the list asks for them.
           if (d.active !== false) into.creates.push({ anchor: d.anchor, uid, values: pick(d.values, opts.ownedKeys), status: 'ACTIVE' });
           else if (opts.createInactive) into.creates.push({ anchor: d.anchor, uid, values: pick(d.values, opts.ownedKeys), status: 'INACTIVE' });
@@ -121,10 +154,13 @@ export class Planner {
         // A hand-fed source leaves people another source manages with that source.
         const reanchor = other && !(opts.handFed && person.source !== null && person.source !== opts.source);
         if (person.status === 'ACTIVE') this.matchedActive += 1;
-        // The UID may now belong to someone else in the list (matched by anchor, UID moved).
+        // The UID may now belong to someone else in the list (matched by anchor, UID moved). Even
+        // when that person's record moves them to another UID in this run, the UID is theirs until
+        // that is written, and the order of rows in one statement is not defined: the move waits
+        // for the next run rather than failing the whole batch on the unique constraint.
         const holder = byUid.get(uid);
-        if (holder && holder.id !== person.id && !this.isMatched(holder)) {
-          problem(d, `UID "${uid}" already belongs to another person in the list (${holder.id})`, true);
+        if (holder && holder.id !== person.id) {
+          problem(d, `UID "${uid}" already belongs to another person in the list (${holder.id})${this.isMatched(holder) || byAnchorOf.has(holder.id) ? ', who changes UID in this run; it moves on the next run' : ''}`, true);
           continue;
         }
 

@@ -182,7 +182,12 @@ export class GraphReader {
         return await call();
       } catch (err) {
         const cause = err;
-        if (cause instanceof AuthenticationError || isCredentialError(cause)) throw classifyTokenError(cause);
+        if (cause instanceof AuthenticationError || isCredentialError(cause)) {
+          // MSAL remembers a failing token endpoint (5xx, 429) and refuses without asking again for a
+          // minute: the next run starts from a new credential rather than inherit that refusal.
+          if (this.o.connectionId) this.o.credentials?.drop(this.o.connectionId);
+          throw classifyTokenError(cause);
+        }
         const status = cause instanceof GraphError ? cause.statusCode : null;
         const code = cause instanceof GraphError ? cause.code : null;
         if (status === 401 && !renewed) {
@@ -194,7 +199,7 @@ export class GraphReader {
           attempt -= 1;
           continue;
         }
-        const transient = status === 429 || status === 503 || status === 504 || (status === null || status === -1 ? isNetworkError(cause) : false);
+        const transient = status === 429 || status === 503 || status === 504 || (answeredNothing(status) ? isNetworkError(cause) : false);
         if (transient && attempt < maxAttempts) {
           const retryAfter = cause instanceof GraphError ? retryAfterMs(cause) : null;
           const wait = Math.min(retryAfter ?? 500 * 2 ** (attempt - 1), maxWait);
@@ -214,9 +219,18 @@ function isCredentialError(err: unknown): boolean {
   return name === 'AuthenticationError' || name === 'CredentialUnavailableError' || name === 'AuthenticationRequiredError';
 }
 
+/**
+ * No usable answer: no status (the request failed), or a success whose body broke off (the
+ * connection was reset in the middle of a page; the Graph client reports the status it had).
+ */
+function answeredNothing(status: number | null): boolean {
+  return status === null || status === -1 || (status >= 200 && status < 300);
+}
+
 function isNetworkError(err: unknown): boolean {
-  // The Graph client turns a failed fetch into GraphError(-1) named after the original error.
-  if (err instanceof GraphError && err.statusCode === -1) return err.code === 'TypeError' || /fetch failed|terminated|socket|ECONN/i.test(`${err.message} ${String(err.body)}`);
+  // The Graph client turns a failed fetch into GraphError(-1) named after the original error, and a
+  // body cut off after the headers into GraphError(<status>, "TypeError": terminated).
+  if (err instanceof GraphError && answeredNothing(err.statusCode)) return err.code === 'TypeError' || /fetch failed|terminated|socket|ECONN/i.test(`${err.message} ${String(err.body)}`);
   let e: unknown = err;
   for (let depth = 0; e && depth < 5; depth++) {
     const code = (e as { code?: string }).code;
@@ -267,9 +281,16 @@ export function classifyTokenError(err: unknown): EntraError {
     return new EntraError('NETWORK', `Rollcall could not reach the Microsoft identity platform: ${firstLine(text)}`);
   }
   if (/endpoints_resolution_error|openid|discovery/i.test(text)) {
-    return new EntraError('TENANT', 'The tenant ID was not found in this cloud. Copy the Directory (tenant) ID from the app registration\'s Overview page, and check the national cloud.');
+    // MSAL answers an unreachable identity platform the same way (no cause): say both.
+    return new EntraError('TENANT', 'The tenant ID was not found in this cloud, or the Microsoft identity platform could not be reached. Copy the Directory (tenant) ID from the app registration\'s Overview page, and check the national cloud.');
   }
-  return new EntraError('OTHER', `Microsoft Entra ID refused to issue a token: ${firstLine(text)}`);
+  const detail = firstLine(text.replace(/^[\s|]+/, ''));
+  // No AADSTS code and nothing about the credentials: the identity platform failed (5xx, a dropped
+  // connection, MSAL's throttling after one), a passing reason rather than a credential to fix.
+  if (!/AADSTS|invalid_client|unauthorized_client/i.test(text)) {
+    return new EntraError('NETWORK', `The Microsoft identity platform did not issue a token${detail ? ` (${detail})` : ''}; it failed or could not be reached. The run will try again later.`);
+  }
+  return new EntraError('OTHER', `Microsoft Entra ID refused to issue a token: ${detail}`);
 }
 
 function classifyGraphError(err: unknown, status: number | null, code: string | null, transient: boolean): EntraError {
@@ -279,8 +300,8 @@ function classifyGraphError(err: unknown, status: number | null, code: string | 
   // any 410 Gone means "start again with a full synchronization", whatever its code.
   if (status === 410 || (status === 400 && code && /syncState|resyncRequired/i.test(code))) return new EntraError('DELTA_EXPIRED', message, status);
   if (status === 429 || status === 503) return new EntraError('THROTTLED', `Microsoft Graph kept answering ${status} after ${transient ? 'every retry' : 'a retry'}; the run will try again later.`, status);
-  if (status === null || status === -1) {
-    if (isNetworkError(err)) return new EntraError('NETWORK', `Rollcall could not reach Microsoft Graph: ${message}`);
+  if (answeredNothing(status) && isNetworkError(err)) {
+    return new EntraError('NETWORK', status !== null && status > 0 ? `The connection to Microsoft Graph broke off in the middle of an answer (${message}); the run will try again later.` : `Rollcall could not reach Microsoft Graph: ${message}`);
   }
   return new EntraError('OTHER', `Microsoft Graph answered ${status ?? 'with an error'}${code ? ` (${code})` : ''}: ${message}`, status);
 }
