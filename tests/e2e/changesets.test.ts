@@ -486,7 +486,7 @@ describe('changesets on a list synced from Entra ID: locked fields are blocked, 
     expect(await owner.errorCode(`mutation($l: ID!) { setSyncReviewPolicy(listId: $l, reviewSyncChanges: true, autoApprove: [SOMETIMES]) { id } }`, { l: reviewed })).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
-  it('hands a UID from a renumbered person to a newcomer in one run, and holds such a create with its held update', async () => {
+  it('hands a UID from a renumbered person to a newcomer without failing the run, reviewed or not', async () => {
     const [renamed] = sim.directory.seedUsers(1, (_i, u) => {
       u.employeeId = 'U-1';
     });
@@ -503,28 +503,29 @@ describe('changesets on a list synced from Entra ID: locked fields are blocked, 
     };
     const uids = async () => (await owner.ok<{ people: { edges: Array<{ node: { uid: string } }> } }>(`query($l: ID!) { people(listId: $l) { edges { node { uid } } } }`, { l: listId })).people.edges.map((e) => e.node.uid).sort();
 
-    // The person's employee id changes and a newcomer gets the old one: the update is written first.
+    // The person's employee id changes and a newcomer gets the old one: the renumbering is written,
+    // the newcomer waits (a problem naming why) and is created by the next run.
     sim.directory.updateUser(renamed!, { employeeId: 'U-2' });
     newcomer('U-1');
-    expect(await syncAndWait(owner, listId, 'FULL')).toMatchObject({ status: 'SUCCEEDED', counts: { created: 1, updated: 1 } });
+    const first = await syncAndWait(owner, listId, 'FULL');
+    expect(first).toMatchObject({ status: 'SUCCEEDED', counts: { created: 0, updated: 1 } });
+    expect(await uids()).toEqual(['U-2']);
+    expect((await syncAndWait(owner, listId, 'FULL')).counts).toMatchObject({ created: 1, updated: 0 });
     expect(await uids()).toEqual(['U-1', 'U-2']);
 
-    // Reviewed, with creates auto-approved: the newcomer's create waits for the held update.
+    // Reviewed, with creates auto-approved: the renumbering is held, the newcomer waits for it.
     await owner.ok(`mutation($l: ID!) { setSyncReviewPolicy(listId: $l, reviewSyncChanges: true, autoApprove: [CREATES]) { id } }`, { l: listId });
     sim.directory.updateUser(renamed!, { employeeId: 'U-3' });
     newcomer('U-2');
     const held = await syncAndWait(owner, listId, 'FULL');
-    expect(held).toMatchObject({
-      status: 'HALTED',
-      reason: 'this list reviews directory changes before applying: 1 new person, 1 update await approval; 1 new person waits for a held update to give up its UID',
-      counts: { created: 1, updated: 1 },
-    });
+    expect(held).toMatchObject({ status: 'HALTED', counts: { created: 0, updated: 1 } });
     expect(await uids()).toEqual(['U-1', 'U-2']);
     const { approveSyncRun } = await owner.ok<{ approveSyncRun: { status: string; counts: { created: number; updated: number } } }>(
       `mutation($id: ID!) { approveSyncRun(id: $id) { status counts { created updated } } }`,
       { id: held.id },
     );
-    expect(approveSyncRun).toEqual({ status: 'SUCCEEDED', counts: { created: 1, updated: 1 } });
+    expect(approveSyncRun).toEqual({ status: 'SUCCEEDED', counts: { created: 0, updated: 1 } });
+    expect((await syncAndWait(owner, listId, 'FULL')).counts).toMatchObject({ created: 1 });
     expect(await uids()).toEqual(['U-1', 'U-2', 'U-3']);
   });
 

@@ -137,8 +137,9 @@ export class Planner {
 
         if (!person) {
           // The UID is still someone else's (another record's person, moving to a new UID in this
-          // run): creates are written before updates, so creating it now would collide. The next
-          // run, with the UID free, creates the person.
+          // run): the writer applies updates before creates, but a long run hands its changes over
+          // in batches, and that person's update may come in a later one. The next run, with the
+          // UID free, creates the person.
           const holder = byUid.get(uid);
           if (holder) {
             problem(d, `UID "${uid}" already belongs to another person in the list (${holder.id}); it is created once that person's UID has changed`, false);

@@ -7,7 +7,7 @@ import type { Actor } from '../../audit/audit-entry.entity.js';
 import { ListFieldSchema, MasterListSchema, type ListField } from '../../lists/list.entities.js';
 import { mapRecord, type FieldMappingRule } from './mapping.js';
 import { emptyPlan, planCounts, Planner } from './plan.js';
-import { checkReview, checkSafety, DEFAULT_THRESHOLD, describeRejected, reviewReasonAfterSplit, splitForReview, withoutRejected, type DeactivationThreshold, type HeldPlanRejections } from './safety.js';
+import { checkReview, checkSafety, DEFAULT_THRESHOLD, describeRejected, splitForReview, withoutRejected, type DeactivationThreshold, type HeldPlanRejections } from './safety.js';
 import { activeSourcePeople, applyPlan, emailIndex, loadCandidates, mappingRules, peopleByAnchor, peopleCounts, tidySearchIndex, type ApplyContext, type ApplyResult } from './apply.js';
 import type { CurrentPerson, DesiredPerson, Plan, PlanProblem, SourceRecord } from './types.js';
 import { CHANNEL, type SyncRunFinishedEvent } from '../../events/event-bus.js';
@@ -387,11 +387,10 @@ export class SyncRunner {
       // run. A halted run's counts are what it holds; the source's `committed` is not called, so
       // the next delta reads the applied changes again (and finds them unchanged).
       let applied: ApplyResult | undefined;
-      let reason = verdict.reason;
+      const reason = verdict.reason;
       if (reviewed?.halt && reviewed.applied.length > 0) {
-        const split = splitForReview(held, reviewed.held, uidField.key);
+        const split = splitForReview(held, reviewed.held);
         held = split.held;
-        if (split.waiting > 0) reason = reviewReasonAfterSplit(planCounts(split.held), planCounts(split.now), split.waiting);
         await this.progress(em, runId, 'APPLYING', counts);
         applied = await em.transactional((tx) => applyPlan(tx, ctx, split.now, this.deps.clock, WRITE_BATCH));
         const h = planCounts(held);

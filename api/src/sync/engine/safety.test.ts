@@ -60,23 +60,3 @@ describe('withoutRejected (an administrator rejects part of a held plan)', () =>
     expect(approved.deactivations).toHaveLength(3);
   });
 });
-
-describe('splitForReview and UIDs handed over', () => {
-  it('holds an auto-approved create whose UID a held update gives up, and only that one', () => {
-    const plan = {
-      ...emptyPlan(),
-      creates: [
-        { anchor: 'n1', uid: 'OLD', values: {} },
-        { anchor: 'n2', uid: 'FRESH', values: {} },
-      ],
-      updates: [{ personId: 'p', uid: 'NEW', anchor: 'a', reanchor: false, values: {}, changes: [{ field: 'employee_id', before: 'OLD', after: 'NEW' }] }],
-    };
-    const split = splitForReview(plan, ['UPDATES'], 'employee_id');
-    expect(split.waiting).toBe(1);
-    expect(split.now.creates.map((c) => c.uid)).toEqual(['FRESH']);
-    expect(split.held.creates.map((c) => c.uid)).toEqual(['OLD']);
-    expect(split.held.updates).toHaveLength(1);
-    // Another field's old value equal to a UID is not a handover.
-    expect(splitForReview(plan, ['UPDATES'], 'email').waiting).toBe(0);
-  });
-});

@@ -72,24 +72,8 @@ function reviewReason(heldCounts: PlanCountsForReview, appliedCounts: PlanCounts
   return `this list reviews directory changes before applying: ${describeKinds(held, heldCounts)} await${one ? 's' : ''} approval${rest}`;
 }
 
-/**
- * The reason of a reviewed run after `splitForReview` held back creates that had to wait for a
- * held update: the counts are what was held and what was applied.
- */
-export function reviewReasonAfterSplit(held: PlanCountsForReview, applied: PlanCountsForReview, waiting: number): string {
-  const heldKinds = AUTO_APPROVE_KINDS.filter((k) => held[KIND_WORDS[k][2]] > 0);
-  const appliedKinds = AUTO_APPROVE_KINDS.filter((k) => applied[KIND_WORDS[k][2]] > 0);
-  const base = reviewReason(held, applied, heldKinds, appliedKinds);
-  return `${base}; ${waiting} new ${waiting === 1 ? 'person waits' : 'people wait'} for a held update to give up ${waiting === 1 ? 'its' : 'their'} UID`;
-}
-
-/**
- * Splits a plan along a review verdict: the auto-approved kinds to apply now, the rest to hold.
- * A create whose UID a held update still has to give up (a person renumbered, a newcomer given
- * the old number) waits with that update: written now, it would collide with the person holding
- * the UID. `waiting` counts such creates.
- */
-export function splitForReview(plan: Plan, held: readonly AutoApproveKind[], uidKey?: string): { now: Plan; held: Plan; waiting: number } {
+/** Splits a plan along a review verdict: the auto-approved kinds to apply now, the rest to hold. */
+export function splitForReview(plan: Plan, held: readonly AutoApproveKind[]): { now: Plan; held: Plan } {
   const now: Plan = { ...plan, problems: [] };
   const kept: Plan = { ...plan };
   for (const k of AUTO_APPROVE_KINDS) {
@@ -97,17 +81,7 @@ export function splitForReview(plan: Plan, held: readonly AutoApproveKind[], uid
     if (held.includes(k)) now[key] = [];
     else kept[key] = [];
   }
-  let waiting = 0;
-  if (uidKey !== undefined && held.includes('UPDATES') && !held.includes('CREATES')) {
-    const vacated = new Set(kept.updates.flatMap((u) => u.changes.filter((c) => c.field === uidKey && c.before != null).map((c) => String(c.before))));
-    const wait = now.creates.filter((c) => vacated.has(c.uid));
-    if (wait.length > 0) {
-      waiting = wait.length;
-      now.creates = now.creates.filter((c) => !vacated.has(c.uid));
-      kept.creates = [...kept.creates, ...wait];
-    }
-  }
-  return { now, held: kept, waiting };
+  return { now, held: kept };
 }
 
 /** An administrator's decisions on a held plan: whole kinds rejected, and single changes by UID. */
