@@ -60,6 +60,8 @@ interface Fixtures {
   photoId: string;
   memberId: string;
   apiTokenId: string;
+  /** An administrator alert (the connection's client secret expires within 30 days). */
+  alertId: string;
   /** Creates a fresh thing for a destructive call a caller is allowed to make. */
   fresh: {
     person(): Promise<string>;
@@ -84,6 +86,7 @@ const PNG_URL = `data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfF
 const none = () => ({});
 
 const QUERIES: Record<string, Case> = {
+  alerts: { vars: none, expect: ORG_READ },
   apiTokens: { vars: none, expect: ORG_READ },
   auditTrail: { vars: (f) => ({ listId: f.listId }), expect: READ, select: '{ edges { id } }' },
   changeset: { vars: (f) => ({ id: f.changesetId }), expect: READ },
@@ -113,6 +116,8 @@ const QUERIES: Record<string, Case> = {
 };
 
 const MUTATIONS: Record<string, Case> = {
+  // Dismissing is idempotent, so every allowed caller may dismiss the same alert.
+  dismissAlert: { vars: (f) => ({ id: f.alertId }), expect: WRITE },
   addField: { vars: (f, ok) => ({ listId: f.listId, input: { key: `k${Math.random().toString(36).slice(2, 8)}`, label: ok ? 'New' : 'Refused', type: 'TEXT' } }), expect: WRITE },
   addMember: {
     vars: () => ({ input: { email: `m${Math.random().toString(36).slice(2, 8)}@acme.test`, name: 'New member', password: 'a long password', role: 'VIEWER' } }),
@@ -175,6 +180,7 @@ const MUTATIONS: Record<string, Case> = {
 
 /** Subscriptions: the caller that may listen gets the first event after `trigger`. */
 const SUBSCRIPTIONS: Record<string, Case> = {
+  alertsChanged: { vars: none, expect: ORG_READ },
   changesetUpdated: { vars: (f) => ({ listId: f.listId }), expect: READ },
   personChanged: { vars: (f) => ({ listId: f.listId }), expect: READ, select: '{ personId }' },
   provisioningLogged: { vars: (f) => ({ listId: f.scimListId }), expect: READ },
@@ -235,6 +241,10 @@ describe('authorisation matrix: every field of the contract as every kind of cal
     const entraListId = await createStaffList(owner, 'Entra staff');
     await configure(owner, { listId: entraListId, connectionId });
     const run = await syncAndWait(owner, entraListId, 'DRY_RUN');
+    const soon = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+    await owner.ok(`mutation($id: ID!, $d: String) { updateEntraConnection(id: $id, input: { secretExpiresAt: $d }) { id } }`, { id: connectionId, d: soon });
+    const { alerts } = await owner.ok<{ alerts: Array<{ id: string; kind: string }> }>(`{ alerts { id kind } }`);
+    const alertId = alerts.find((a) => a.kind === 'SECRET_EXPIRES_SOON')!.id;
 
     const scim = await connectScimList(owner, 'Provisioned');
     await new ScimClient(scim.baseUrl, scim.token).get('/Users');
@@ -252,7 +262,7 @@ describe('authorisation matrix: every field of the contract as every kind of cal
       listId, fieldId, personId, entraListId, connectionId, runId: run.id,
       scimListId: scim.listId, scimTokenId: scim.tokenId, csvListId, importId: upload.id,
       sessionId: createSession.id, changesetId: saveSessionToList.id, changeIds: saveSessionToList.changes.map((c) => c.id),
-      photoId: uploadSessionPhoto.id, memberId: admin.id, apiTokenId: createApiToken.apiToken.id,
+      photoId: uploadSessionPhoto.id, memberId: admin.id, apiTokenId: createApiToken.apiToken.id, alertId,
       fresh: {
         person: newPerson,
         field: async () => (await owner.ok<{ addField: { id: string } }>(`mutation($l: ID!, $k: String!) { addField(listId: $l, input: { key: $k, label: $k, type: TEXT }) { id } }`, { l: listId, k: `f${Math.random().toString(36).slice(2, 8)}` })).addField.id,
@@ -370,6 +380,7 @@ describe('authorisation matrix: every field of the contract as every kind of cal
         return new ScimClient(generateScimToken.baseUrl, generateScimToken.token).get('/Users');
       },
       syncRunProgress: async () => undefined,
+      alertsChanged: () => owner.ok(`mutation($id: ID!) { dismissAlert(id: $id) { id } }`, { id: fx.alertId }),
     };
     const problems: string[] = [];
     for (const [name, c] of Object.entries(SUBSCRIPTIONS)) {

