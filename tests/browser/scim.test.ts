@@ -96,7 +96,8 @@ describe.runIf(browserAvailable())('SCIM provisioning on the Sync tab in Chromiu
 
   it('the header’s counts follow SCIM writes while the Sync tab is open', async () => {
     const counts = () => page.getByTestId('list-counts').innerText();
-    expect(await counts()).toMatch(/^1 active · 0 inactive$/);
+    // The previous test's SCIM create reaches the header within the page's one-second refetch.
+    await expect.poll(counts, { timeout: 10_000 }).toMatch(/^1 active · 0 inactive$/);
     const scim = new ScimClient(baseUrl, token, { 'user-agent': 'Okta SCIM Client 1.0.0' });
     const alan = await scim.post('/Users', { schemas: [USER, ENTERPRISE], userName: 'alan@acme.test', name: { givenName: 'Alan', familyName: 'Turing' }, active: true, [ENTERPRISE]: { employeeNumber: 'E2' } });
     expect(alan.status).toBe(201);
