@@ -145,11 +145,9 @@ describe('Entra sync under Graph faults', () => {
     expect(run.reason).toMatch(/delta state/);
   });
 
-  // Known gap, not fixed here: a first backfill streams its writes (so a million people never wait
-  // in memory) and keeps the batches written before a failure (each person whole); the next run
-  // completes the list. It fails the invariant above, so it is marked as failing until the runner
-  // stages backfills too (vitest reports it when it starts passing).
-  it.fails('a first sync of an empty list that fails on its last page: fails saying so, the list stays empty', async () => {
+  // A first backfill writes as it reads (a million people never wait in memory), inside the run's
+  // one transaction: a failure on the last page leaves nothing behind.
+  it('a first sync of an empty list that fails on its last page: fails saying so, the list stays empty', async () => {
     // More than one writer's batch (5,000) before the last page, which fails.
     sim.directory.seedUsers(4000);
     const pages = Math.ceil(sim.directory.userCount / 999);

@@ -272,6 +272,10 @@ export class SyncRunner {
     // inside one open transaction ("staged"), keeping what it handed over: committed when the run
     // succeeds, rolled back (and the whole plan held for review) when it halts.
     let staged: { tx: EntityManager; handed: Plan } | null = null;
+    // A run that writes as it reads (a first backfill) does so inside one open transaction too, so
+    // a run that fails half-way leaves the list as it was; unlike a staged run it keeps nothing of
+    // what it handed over (it cannot halt), so memory stays bounded however many people stream.
+    let streaming: EntityManager | null = null;
     let writing: Promise<void> = Promise.resolve();
     const hand = async (force: boolean) => {
       const size = pending.creates.length + pending.updates.length + pending.deactivations.length + pending.reactivations.length;
@@ -285,7 +289,11 @@ export class SyncRunner {
       for (const k of ['created', 'updated', 'deactivated', 'reactivated'] as const) handed[k] += p[k];
       pending = { ...emptyPlan(), unchanged: batch.unchanged, problems: batch.problems };
       if (staged) for (const k of ['creates', 'updates', 'deactivations', 'reactivations'] as const) (staged.handed[k] as unknown[]).push(...batch[k]);
-      const target = staged?.tx ?? em;
+      if (!staged && !streaming) {
+        streaming = em.fork();
+        await streaming.begin();
+      }
+      const target = staged?.tx ?? streaming ?? em;
       writing = writing.then(() => applyPlan(target, ctx, batch, this.deps.clock, WRITE_BATCH)).then((r) => {
         for (const k of ['created', 'updated', 'deactivated', 'reactivated'] as const) written[k] += r[k];
       });
@@ -296,10 +304,11 @@ export class SyncRunner {
     const effectiveMode = () => req.source.effectiveMode?.() ?? (req.mode === 'DELTA' ? 'delta' : 'full');
     if (effectiveMode() === 'delta') lookup.prefetchEmails();
     const rollback = async () => {
-      if (!staged) return;
-      const { tx } = staged;
+      const tx = staged?.tx ?? streaming;
       staged = null;
-      await tx.rollback().catch((err: unknown) => this.deps.logger.warn({ err, runId }, 'could not roll back a staged sync'));
+      streaming = null;
+      if (!tx) return;
+      await tx.rollback().catch((err: unknown) => this.deps.logger.warn({ err, runId }, 'could not roll back a sync'));
     };
     let lastBeat = this.deps.clock.now().getTime();
     let early = false;
@@ -405,11 +414,10 @@ export class SyncRunner {
     try {
       await hand(true);
       await writing;
-      if (staged) {
-        const { tx } = staged;
-        staged = null;
-        await tx.commit();
-      }
+      const tx = staged?.tx ?? streaming;
+      staged = null;
+      streaming = null;
+      if (tx) await tx.commit();
     } catch (err) {
       await rollback();
       throw err;
