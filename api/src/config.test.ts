@@ -50,6 +50,7 @@ describe('loadConfig', () => {
       provisioningLogDays: 30,
       csvMaxBytes: 50 * 1024 * 1024,
       corsOrigins: [],
+      trustProxyHops: 0,
       metricsToken: undefined,
     });
   });
@@ -156,6 +157,7 @@ describe('loadConfig', () => {
       ROLLCALL_PROVISIONING_LOG_DAYS: 'forever',
       ROLLCALL_CSV_MAX_MB: '0',
       ROLLCALL_CORS_ORIGINS: 'ftp://x.example.test',
+      ROLLCALL_TRUST_PROXY_HOPS: 'all',
       ROLLCALL_METRICS_TOKEN: 'too short',
       ROLLCALL_ROLE: 'scheduler',
       ROLLCALL_DB_POOL_MAX: '1',

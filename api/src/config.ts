@@ -27,6 +27,8 @@ export interface Config {
   maxQueryCost: number;
   /** Failed sign-ins from one address within the window before responses slow down. */
   loginFreeAttempts: number;
+  /** Proxies (load balancers) in front of Rollcall whose X-Forwarded-For is believed; 0: none, the socket's address is the client's. */
+  trustProxyHops: number;
   /** AES-256-GCM key for secrets at rest; undefined means a generated development key under dataDir. */
   secretKey: Buffer | undefined;
   /** Earlier keys, still accepted for decryption until stored secrets are re-encrypted. */
@@ -214,6 +216,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxQueryDepth: int('ROLLCALL_GRAPHQL_MAX_DEPTH', 12, 2, 100),
     maxQueryCost: int('ROLLCALL_GRAPHQL_MAX_COST', 50_000, 100, 10_000_000),
     loginFreeAttempts: int('ROLLCALL_LOGIN_FREE_ATTEMPTS', 5, 1, 1000),
+    trustProxyHops: int('ROLLCALL_TRUST_PROXY_HOPS', 0, 0, 10),
     secretKey,
     previousSecretKeys,
     graphBaseUrl: url('ROLLCALL_GRAPH_BASE_URL'),

@@ -284,3 +284,40 @@ describe('sign-in throttle over HTTP', () => {
     expect(right.data?.login ?? null).toBeNull();
   });
 });
+
+describe('sign-in throttle behind a load balancer (ROLLCALL_TRUST_PROXY_HOPS)', () => {
+  let trusting: TestServer;
+  let direct: TestServer;
+  const login = (server: TestServer, forwardedFor: string, password: string) =>
+    fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor },
+      body: JSON.stringify({ query: LOGIN, variables: { e: 'ada@acme.test', p: password } }),
+    }).then((r) => r.json() as Promise<{ data?: { login: { token: string } | null }; errors?: Array<{ extensions?: { code?: string } }> }>);
+  const refusals = async (server: TestServer, forwardedFor: string) => {
+    const codes: Array<string | undefined> = [];
+    for (let i = 0; i < 32; i += 1) codes.push((await login(server, forwardedFor, 'guess')).errors?.[0]?.extensions?.code);
+    return codes.filter((c) => c === 'TOO_MANY_REQUESTS').length;
+  };
+
+  beforeAll(async () => {
+    [trusting, direct] = await Promise.all([startServer({ ROLLCALL_LOGIN_FREE_ATTEMPTS: '30', ROLLCALL_TRUST_PROXY_HOPS: '1' }), startServer({ ROLLCALL_LOGIN_FREE_ATTEMPTS: '30' })]);
+    await Promise.all([setupOwner(trusting), setupOwner(direct)]);
+  });
+  afterAll(async () => {
+    await Promise.all([trusting?.stop(), direct?.stop()]);
+  });
+
+  it('counts each client behind the proxy apart, so one guesser does not lock everyone out', { timeout: 60_000 }, async () => {
+    expect(await refusals(trusting, '203.0.113.7')).toBe(2);
+    const other = await login(trusting, '203.0.113.8', 'correct horse battery');
+    expect(other.errors).toBeUndefined();
+    expect(other.data?.login?.token).toEqual(expect.any(String));
+  });
+
+  it('ignores X-Forwarded-For when no proxy is trusted, so a guesser cannot dodge the throttle with it', { timeout: 60_000 }, async () => {
+    expect(await refusals(direct, '203.0.113.7')).toBe(2);
+    const dodging = await login(direct, '203.0.113.8', 'correct horse battery');
+    expect(dodging.errors?.[0]?.extensions?.code).toBe('TOO_MANY_REQUESTS');
+  });
+});

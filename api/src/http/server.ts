@@ -65,6 +65,9 @@ export interface HttpServer {
 export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
   const { config, logger, orm, schema } = deps;
   const app = express();
+  // Behind N load balancers the client's address is the Nth from the right of X-Forwarded-For
+  // (the sign-in throttle, audit); without them a client could claim any address there.
+  if (config.trustProxyHops > 0) app.set('trust proxy', config.trustProxyHops);
   app.disable('x-powered-by');
   app.use(observeRequests(logger, deps.metrics));
   app.use(securityHeaders);
