@@ -396,7 +396,6 @@ export class SyncRunner {
       // run. A halted run's counts are what it holds; the source's `committed` is not called, so
       // the next delta reads the applied changes again (and finds them unchanged).
       let applied: ApplyResult | undefined;
-      const reason = verdict.reason;
       if (reviewed?.halt && reviewed.applied.length > 0) {
         const split = splitForReview(held, reviewed.held);
         held = split.held;
@@ -405,9 +404,9 @@ export class SyncRunner {
         const h = planCounts(held);
         Object.assign(counts, { created: h.created, updated: h.updated, deactivated: h.deactivated, reactivated: h.reactivated });
       }
-      await this.finish(em, runId, 'HALTED', counts, reason, all, applied ? { ...held, applied } : held);
+      await this.finish(em, runId, 'HALTED', counts, verdict.reason, all, applied ? { ...held, applied } : held);
       if (applied) await this.tidy(em, { ...counts, ...applied });
-      return { runId, status: 'HALTED', counts, reason, problems: all };
+      return { runId, status: 'HALTED', counts, reason: verdict.reason, problems: all };
     }
 
     await this.progress(em, runId, 'APPLYING', counts);

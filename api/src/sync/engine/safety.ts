@@ -62,14 +62,9 @@ export function checkReview(counts: PlanCountsForReview, policy: { review: boole
   const held = present.filter((k) => !policy.autoApprove.includes(k));
   if (held.length === 0) return { halt: false };
   const applied = present.filter((k) => policy.autoApprove.includes(k));
-  return { halt: true, reason: reviewReason(counts, counts, held, applied), held, applied };
-}
-
-/** Why a reviewed run halted: what it holds, and what it applied at once. */
-function reviewReason(heldCounts: PlanCountsForReview, appliedCounts: PlanCountsForReview, held: readonly AutoApproveKind[], applied: readonly AutoApproveKind[]): string {
-  const one = held.reduce((s, k) => s + heldCounts[KIND_WORDS[k][2]], 0) === 1;
-  const rest = applied.length ? `; ${describeKinds(applied, appliedCounts)} (auto-approved) applied at once` : '';
-  return `this list reviews directory changes before applying: ${describeKinds(held, heldCounts)} await${one ? 's' : ''} approval${rest}`;
+  const one = held.length === 1 && counts[KIND_WORDS[held[0]!][2]] === 1;
+  const rest = applied.length ? `; ${describeKinds(applied, counts)} (auto-approved) applied at once` : '';
+  return { halt: true, reason: `this list reviews directory changes before applying: ${describeKinds(held, counts)} await${one ? 's' : ''} approval${rest}`, held, applied };
 }
 
 /** Splits a plan along a review verdict: the auto-approved kinds to apply now, the rest to hold. */
