@@ -1,4 +1,5 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type express from 'express';
 import type { Logger } from '../shared/logger.js';
 import type { Metrics } from '../shared/metrics.js';
@@ -17,18 +18,26 @@ const SCIM_RESOURCES = new Set(['Users', 'Groups', 'ServiceProviderConfig', 'Sch
 const QUIET = new Set(['/healthz', '/readyz', '/metrics']);
 
 /**
- * The route template of a request, never its raw URL (ids would make a series per person):
- * SCIM as /scim/v2/lists/:listId/Users/:id, express routes by their path, /graphql, else "other".
+ * The route template of a SCIM path (`/scim/v2/lists/:listId/Users/:id`), never its ids (they
+ * would make a series per person); null for a path outside SCIM.
+ */
+export function scimRoute(path: string): string | null {
+  const scim = SCIM_MOUNT.exec(path);
+  if (!scim) return null;
+  const [resource, id, ...rest] = (scim[1] ?? '').split('/').filter(Boolean);
+  if (!resource) return '/scim/v2/lists/:listId';
+  const known = SCIM_RESOURCES.has(resource) ? resource : ':other';
+  return `/scim/v2/lists/:listId/${known}${id ? (id === '.search' ? '/.search' : '/:id') : ''}${rest.length ? '/…' : ''}`;
+}
+
+/**
+ * The route template of a request, never its raw URL: SCIM as `scimRoute` names it, express
+ * routes by their path, /graphql, else "other".
  */
 export function routeOf(req: express.Request): { route: string; scim: boolean } {
   const path = req.originalUrl.split('?')[0] ?? '';
-  const scim = SCIM_MOUNT.exec(path);
-  if (scim) {
-    const [resource, id, ...rest] = (scim[1] ?? '').split('/').filter(Boolean);
-    if (!resource) return { route: '/scim/v2/lists/:listId', scim: true };
-    const known = SCIM_RESOURCES.has(resource) ? resource : ':other';
-    return { route: `/scim/v2/lists/:listId/${known}${id ? (id === '.search' ? '/.search' : '/:id') : ''}${rest.length ? '/…' : ''}`, scim: true };
-  }
+  const scim = scimRoute(path);
+  if (scim) return { route: scim, scim: true };
   if (path === '/graphql' || path.startsWith('/graphql/')) return { route: '/graphql', scim: false };
   const routePath = (req.route as { path?: unknown } | undefined)?.path;
   if (typeof routePath === 'string') return { route: `${req.baseUrl}${routePath}`, scim: false };
@@ -37,25 +46,42 @@ export function routeOf(req: express.Request): { route: string; scim: boolean } 
 }
 
 /**
- * First middleware: gives the request its id (echoed as X-Request-Id), runs the rest of the
- * request in its log context, and on finish writes one log line and the request's metrics.
+ * Gives a request its id (echoed as X-Request-Id) and, when the response is finished, writes one
+ * log line and the request's metrics. `describe` names the route (and GraphQL operation) at the end.
+ * Used by express (`observeRequests`) and by the SCIM edge, which serves before express.
  */
+export function observe(
+  req: IncomingMessage,
+  res: ServerResponse,
+  logger: Logger,
+  metrics: Metrics | undefined,
+  describe: () => { route: string; scim: boolean; path: string; operation?: string },
+): string {
+  const reqId = requestIdFrom(req.headers['x-request-id']);
+  res.setHeader('X-Request-Id', reqId);
+  const started = process.hrtime.bigint();
+  res.once('finish', () => {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const { route, scim, path, operation } = describe();
+    const method = req.method ?? 'GET';
+    metrics?.request({ method, route, status: res.statusCode, seconds, scim });
+    const line = { reqId, method, route, path, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10, ...(operation ? { operation } : {}) };
+    if (QUIET.has(route)) logger.debug(line, 'request completed');
+    else logger.info(line, 'request completed');
+  });
+  return reqId;
+}
+
+/** First express middleware: `observe`, and the rest of the request in its log context. */
 export function observeRequests(logger: Logger, metrics: Metrics | undefined): express.RequestHandler {
   return (req, res, next) => {
-    const reqId = requestIdFrom(req.headers['x-request-id']);
-    req.reqId = reqId;
-    res.setHeader('X-Request-Id', reqId);
-    const started = process.hrtime.bigint();
-    res.once('finish', () => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const reqId = observe(req, res, logger, metrics, () => {
       const { route, scim } = routeOf(req);
-      metrics?.request({ method: req.method, route, status: res.statusCode, seconds, scim });
       const body = req.body as { operationName?: unknown } | undefined;
       const operation = route === '/graphql' && typeof body?.operationName === 'string' ? body.operationName.slice(0, 100) : undefined;
-      const line = { reqId, method: req.method, route, path: req.path, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10, ...(operation ? { operation } : {}) };
-      if (QUIET.has(route)) logger.debug(line, 'request completed');
-      else logger.info(line, 'request completed');
+      return { route, scim, path: req.path, operation };
     });
+    req.reqId = reqId;
     requestContext.run({ reqId }, next);
   };
 }

@@ -30,7 +30,7 @@ export function probeRoutes(app: Express, orm: MikroORM): void {
 export function createProbeServer(orm: MikroORM, metrics?: Metrics, metricsToken?: string): { server: Server; stop(): Promise<void> } {
   const app = express();
   app.disable('x-powered-by');
-  app.use(securityHeaders);
+  app.use(securityHeaders(false));
   probeRoutes(app, orm);
   if (metrics) app.get('/metrics', metricsHandler(metrics, metricsToken));
   app.use((_req, res) => {

@@ -1,32 +1,37 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../shared/logger.js';
 import { usesSessionCookie } from './session-cookie.js';
 
-/**
- * Conservative security headers for the API and the SPA. The SPA loads only its own scripts and
- * styles; GraphQL over WebSocket connects to the same origin.
- */
-export const securityHeaders: RequestHandler = (_req, res, next) => {
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('X-Frame-Options', 'DENY');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-  res.setHeader(
+const SECURITY_HEADERS: Array<[string, string]> = [
+  ['X-Content-Type-Options', 'nosniff'],
+  ['X-Frame-Options', 'DENY'],
+  ['Referrer-Policy', 'no-referrer'],
+  ['Cross-Origin-Opener-Policy', 'same-origin'],
+  [
     'Content-Security-Policy',
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https: http:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
-  );
-  next();
-};
+  ],
+];
 
 /**
- * HTTP Strict Transport Security, sent when Rollcall is reached over HTTPS (the session cookie is
- * `Secure` or ROLLCALL_PUBLIC_URL is https): browsers then never try plain http for a year.
+ * Conservative security headers for the API and the SPA (the SPA loads only its own scripts and
+ * styles; GraphQL over WebSocket connects to the same origin), and HTTP Strict Transport Security
+ * when Rollcall is reached over HTTPS (the session cookie is `Secure` or ROLLCALL_PUBLIC_URL is
+ * https): browsers then never try plain http for a year.
  */
-export const strictTransportSecurity: RequestHandler = (_req, res, next) => {
-  res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
-  next();
-};
+export function setSecurityHeaders(res: ServerResponse, hsts: boolean): void {
+  for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value);
+  if (hsts) res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+}
+
+/** `setSecurityHeaders` as express middleware. */
+export function securityHeaders(hsts: boolean): RequestHandler {
+  return (_req, res, next) => {
+    setSecurityHeaders(res, hsts);
+    next();
+  };
+}
 
 /**
  * True when a browser request comes from a page Rollcall trusts: its own origin (ROLLCALL_PUBLIC_URL

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express from 'express';
@@ -19,12 +19,12 @@ import { createLoaders } from '../graphql/loaders.js';
 import { createFormatError, serviceUnavailablePlugin, unavailableInContext } from '../graphql/format-error.js';
 import { costLimitError, costLimitPlugin, depthLimit, nulCharacterError, nulCharacterPlugin } from '../graphql/limits.js';
 import { probeRoutes } from './probes.js';
-import { cors, csrfGuard, errorHandler, originTrusted, securityHeaders, strictTransportSecurity } from './security.js';
+import { cors, csrfGuard, errorHandler, originTrusted, securityHeaders } from './security.js';
 import { clearedSessionCookie, sessionCookie, tokenFromRequest } from './session-cookie.js';
 import { isUuid } from '../shared/ids.js';
 import { errors } from '../shared/errors.js';
 import type { ScimHandler } from '../scim/scim.handler.js';
-import { scimRouter } from '../scim/scim.router.js';
+import { scimEdge } from '../scim/scim.edge.js';
 import { csvRoutes } from './csv-routes.js';
 import type { CsvImportsService } from '../sync/csv/csv-imports.service.js';
 import type { PeopleService } from '../people/people.service.js';
@@ -69,11 +69,15 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
   // (the sign-in throttle, audit); without them a client could claim any address there.
   if (config.trustProxyHops > 0) app.set('trust proxy', config.trustProxyHops);
   app.disable('x-powered-by');
+  const hsts = Boolean(config.cookieSecure || config.publicUrl?.startsWith('https:'));
   app.use(observeRequests(logger, deps.metrics));
-  app.use(securityHeaders);
-  if (config.cookieSecure || config.publicUrl?.startsWith('https:')) app.use(strictTransportSecurity);
+  app.use(securityHeaders(hsts));
   app.use(['/graphql', '/api'], cors(config.corsOrigins), csrfGuard(config.publicUrl, config.corsOrigins));
-  const server = createServer(app);
+  // SCIM is served before express (scim.edge.ts); everything else by the express app.
+  let scim: ((req: IncomingMessage, res: ServerResponse) => boolean) | null = null;
+  const server = createServer((req, res) => {
+    if (!scim?.(req, res)) app(req, res);
+  });
 
   const buildContext = async (
     headers: Parameters<typeof tokenFromRequest>[0],
@@ -234,7 +238,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<HttpServer> {
     }),
   );
 
-  if (deps.scim) app.use('/scim/v2/lists/:listId', scimRouter(deps.scim, (req) => originOf(req) ?? ''));
+  if (deps.scim) scim = scimEdge(deps.scim, { logger, metrics: deps.metrics, hsts, origin: (req) => originOf(req) ?? '' });
 
   if (existsSync(path.join(config.webDist, 'index.html'))) {
     app.use(express.static(config.webDist, { index: false, maxAge: '1h' }));

@@ -63,7 +63,7 @@ export function identityProvider(userAgent: string | undefined): string {
 
 /**
  * The SCIM service provider core (RFC 7644): authenticates the list token, dispatches by path and
- * method, and answers in SCIM's shapes. It knows nothing of express; `scim.router.ts` adapts it.
+ * method, and answers in SCIM's shapes. It knows nothing of express; `scim.edge.ts` serves it over HTTP.
  */
 export class ScimHandler {
   constructor(
@@ -86,7 +86,7 @@ export class ScimHandler {
         response = errorResponse(scimErrors.serviceUnavailable(DATABASE_RETRY_AFTER_SECONDS));
       } else {
         this.deps.logger.error({ err, method: req.method, path: req.path }, 'SCIM request failed');
-        response = errorResponse(new ScimError(500, null, 'Rollcall could not process the request; try again. If it keeps failing, look at the server log.'));
+        response = errorResponse(scimErrors.internal());
       }
     }
     if (isUuid(req.listId)) {
@@ -178,7 +178,8 @@ export class ScimHandler {
   }
 
   private async users(req: ScimRequest, caller: ScimCaller, method: string, id: string | undefined, outcome: ScimOutcome): Promise<ScimResponse> {
-    const em = this.deps.orm.em.fork();
+    // Reads run on RawSql; only writes need a unit of work.
+    const em = () => this.deps.orm.em.fork();
     const location = (scimId: string) => `${req.baseUrl}/Users/${encodeURIComponent(scimId)}`;
     const present = (u: StoredUser, status = 200): ScimResponse => {
       outcome.personId = u.personId;
@@ -200,23 +201,23 @@ export class ScimHandler {
         throw scimErrors.invalidValue(`"${n}" of a search request is a string${n.endsWith('ttributes') ? ' or an array of strings' : ''} (RFC 7644 §3.4.3).`);
       };
       outcome.operation = 'read';
-      return this.search(em, caller, req, { filter: str('filter'), startIndex: str('startIndex'), count: str('count'), sortBy: str('sortBy'), sortOrder: str('sortOrder'), attributes: str('attributes'), excludedAttributes: str('excludedAttributes') }, location);
+      return this.search(caller, req, { filter: str('filter'), startIndex: str('startIndex'), count: str('count'), sortBy: str('sortBy'), sortOrder: str('sortOrder'), attributes: str('attributes'), excludedAttributes: str('excludedAttributes') }, location);
     }
     if (!id) {
       if (method === 'GET') {
         outcome.operation = 'read';
-        return this.search(em, caller, req, req.query, location);
+        return this.search(caller, req, req.query, location);
       }
       if (method !== 'POST') throw scimErrors.methodNotAllowed(`${method} is not allowed on /Users; use GET or POST.`);
       const input = normaliseUser(this.parseBody(req));
-      const { user, outcome: done } = await this.deps.users.write(em, caller, this.actor(caller, req), { scimId: this.deps.users.newId(), ...input, active: input.active ?? true, existing: null });
+      const { user, outcome: done } = await this.deps.users.write(em(), caller, this.actor(caller, req), { scimId: this.deps.users.newId(), ...input, active: input.active ?? true, existing: null });
       outcome.operation = done;
       return present(user, 201);
     }
 
     // A write reads the user and what it needs of the list in one statement.
-    const forWrite = method === 'GET' ? null : await this.deps.users.getForWrite(em, caller.listId, id);
-    const existing = forWrite?.user ?? (method === 'GET' ? await this.deps.users.get(em, caller.listId, id) : null);
+    const forWrite = method === 'GET' ? null : await this.deps.users.getForWrite(caller.listId, id);
+    const existing = forWrite?.user ?? (method === 'GET' ? await this.deps.users.get(caller.listId, id) : null);
     if (!existing) throw scimErrors.notFound(`User "${id}" does not exist in this list.`);
     outcome.personId = existing.personId;
     if (method !== 'GET') checkIfMatch(req.headers.ifMatch, existing.version, 'user');
@@ -228,7 +229,7 @@ export class ScimHandler {
       case 'PUT': {
         const input = normaliseUser(this.parseBody(req));
         // Okta updates users with PUT only, `active: false` included (developer.okta.com/docs/api/openapi/okta-scim/guides/scim-20, "Update a specific User (PUT)").
-        const { user, outcome: done } = await this.deps.users.write(em, caller, this.actor(caller, req), { scimId: existing.scimId, ...input, existing: forWrite });
+        const { user, outcome: done } = await this.deps.users.write(em(), caller, this.actor(caller, req), { scimId: existing.scimId, ...input, existing: forWrite });
         outcome.operation = done;
         return present(user);
       }
@@ -236,12 +237,12 @@ export class ScimHandler {
         const current = { ...existing.resource, userName: existing.userName, active: existing.active, ...(existing.externalId !== null ? { externalId: existing.externalId } : {}) };
         const patched = applyPatch(current, this.parseBody(req) as PatchRequest);
         const input = normaliseUser(patched);
-        const { user, outcome: done } = await this.deps.users.write(em, caller, this.actor(caller, req), { scimId: existing.scimId, ...input, existing: forWrite });
+        const { user, outcome: done } = await this.deps.users.write(em(), caller, this.actor(caller, req), { scimId: existing.scimId, ...input, existing: forWrite });
         outcome.operation = done;
         return present(user);
       }
       case 'DELETE':
-        outcome.operation = (await this.deps.users.deactivate(em, caller, this.actor(caller, req), existing)) ? 'deactivate' : 'update';
+        outcome.operation = (await this.deps.users.deactivate(em(), caller, this.actor(caller, req), existing)) ? 'deactivate' : 'update';
         return { status: 204, headers: {} };
       default:
         throw scimErrors.methodNotAllowed(`${method} is not allowed on a user; use GET, PUT, PATCH or DELETE.`);
@@ -306,14 +307,13 @@ export class ScimHandler {
   }
 
   private async search(
-    em: ReturnType<MikroORM['em']['fork']>,
     caller: ScimCaller,
     req: ScimRequest,
     q: Record<string, string | undefined>,
     location: (id: string) => string,
   ): Promise<ScimResponse> {
     const { startIndex, count, descending } = paging(q);
-    const { total, users } = await this.deps.users.list(em, caller.listId, {
+    const { total, users } = await this.deps.users.list(caller.listId, {
       filter: q.filter ? parseFilter(q.filter) : null,
       sortBy: q.sortBy || null,
       descending,

@@ -52,6 +52,7 @@ export const scimErrors = {
   unsupportedMediaType: (detail: string) => new ScimError(415, null, detail),
   tooManyRequests: (retryAfterSeconds: number) =>
     new ScimError(429, null, `Too many requests with this token; retry after ${retryAfterSeconds} seconds.`, { 'Retry-After': String(retryAfterSeconds) }),
+  internal: () => new ScimError(500, null, 'Rollcall could not process the request; try again. If it keeps failing, look at the server log.'),
   notImplemented: (detail: string) => new ScimError(501, null, detail),
   /** Not in §3.12's table, which is not exhaustive; the body keeps §3.12's shape so IdPs show the detail and retry. */
   serviceUnavailable: (retryAfterSeconds: number) =>

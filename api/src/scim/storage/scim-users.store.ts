@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../../shared/clock.js';
+import { numbered, type RawSql } from '../../db/raw-sql.js';
 import type { IdGenerator } from '../../shared/ids.js';
 import { isUniqueViolation } from '../../shared/errors.js';
 import type { Actor } from '../../audit/audit-entry.entity.js';
@@ -79,12 +80,15 @@ export interface WriteContext {
   rules: FieldMappingRule[];
 }
 type ContextRow = { uid_key: string | null; fields: ListField[] | null; rules: FieldMappingRule[] };
-/** The context's columns for a list id parameter; the groups field is written from membership, never from the user resource. */
-const CONTEXT = `(SELECT f.key FROM master_list l JOIN list_field f ON f.id = l.uid_field_id WHERE l.id = ?) AS uid_key,
+/** The context's columns for the list id as $1; the groups field is written from membership, never from the user resource. */
+const CONTEXT = `(SELECT f.key FROM master_list l JOIN list_field f ON f.id = l.uid_field_id WHERE l.id = $1) AS uid_key,
   (SELECT jsonb_agg(jsonb_build_object('id', f.id, 'organizationId', f.organization_id, 'listId', f.list_id, 'key', f.key, 'label', f.label, 'type', f.type, 'required', f.required, 'description', f.description, 'position', f.position, 'createdAt', f.created_at))
-     FROM list_field f WHERE f.list_id = ?) AS fields,
+     FROM list_field f WHERE f.list_id = $1) AS fields,
   (SELECT coalesce(jsonb_agg(jsonb_build_object('sourceAttribute', m.source_attribute, 'fieldKey', f.key, 'transform', m.transform) ORDER BY f.position), '[]'::jsonb)
-     FROM field_mapping m JOIN list_field f ON f.id = m.field_id WHERE m.list_id = ? AND m.provider = '${SCIM_PROVIDER}' AND m.source_attribute NOT IN ('photo', '${GROUPS_ATTRIBUTE}')) AS rules`;
+     FROM field_mapping m JOIN list_field f ON f.id = m.field_id WHERE m.list_id = $1 AND m.provider = '${SCIM_PROVIDER}' AND m.source_attribute NOT IN ('photo', '${GROUPS_ATTRIBUTE}')) AS rules`;
+/** A user by list and SCIM id ($1, $2), alone and with the list's write context. */
+const GET = `${SELECT} WHERE su.list_id = $1 AND su.scim_id = $2`;
+const GET_FOR_WRITE = `SELECT ${COLUMNS}, ${CONTEXT} FROM scim_user su JOIN person p ON p.id = su.person_id WHERE su.list_id = $1 AND su.scim_id = $2`;
 const toContext = (r: ContextRow): WriteContext => ({ uidKey: r.uid_key, fields: new Map((r.fields ?? []).map((f) => [f.key, f])), rules: r.rules });
 
 export interface ListQuery {
@@ -107,24 +111,24 @@ export type WriteOutcome = 'create' | 'update' | 'deactivate' | 'reactivate';
 export class ScimUsersStore {
   private readonly anchors: PageAnchors;
 
-  constructor(private readonly deps: { clock: Clock; ids: IdGenerator }) {
+  constructor(private readonly deps: { clock: Clock; ids: IdGenerator; sql: RawSql }) {
     this.anchors = new PageAnchors(() => deps.clock.now().getTime());
   }
 
-  async get(em: EntityManager, listId: string, scimId: string): Promise<StoredUser | null> {
-    const [row] = await em.execute<Row[]>(`${SELECT} WHERE su.list_id = ? AND su.scim_id = ?`, [listId, scimId]);
+  async get(listId: string, scimId: string): Promise<StoredUser | null> {
+    const [row] = await this.deps.sql.query<Row>(GET, [listId, scimId]);
     return row ? toUser(row) : null;
   }
 
   /** A user and the list's write context, in one statement (PUT, PATCH and DELETE read both). */
-  async getForWrite(em: EntityManager, listId: string, scimId: string): Promise<{ user: StoredUser; context: WriteContext } | null> {
-    const [row] = await em.execute<Array<Row & ContextRow>>(`SELECT ${COLUMNS}, ${CONTEXT} FROM scim_user su JOIN person p ON p.id = su.person_id WHERE su.list_id = ? AND su.scim_id = ?`, [listId, listId, listId, listId, scimId]);
+  async getForWrite(listId: string, scimId: string): Promise<{ user: StoredUser; context: WriteContext } | null> {
+    const [row] = await this.deps.sql.query<Row & ContextRow>(GET_FOR_WRITE, [listId, scimId]);
     return row ? { user: toUser(row), context: toContext(row) } : null;
   }
 
   /** The list's write context alone (a create). */
-  async context(em: EntityManager, listId: string): Promise<WriteContext> {
-    const [row] = await em.execute<ContextRow[]>(`SELECT ${CONTEXT}`, [listId, listId, listId]);
+  async context(listId: string): Promise<WriteContext> {
+    const [row] = await this.deps.sql.query<ContextRow>(`SELECT ${CONTEXT}`, [listId]);
     return toContext(row!);
   }
 
@@ -135,22 +139,22 @@ export class ScimUsersStore {
    * joined only when the filter needs it (`active`). Pages deep in the default order skip no more
    * than ANCHOR_EVERY entries (`deepPage`).
    */
-  async list(em: EntityManager, listId: string, q: ListQuery): Promise<{ total: number; users: StoredUser[] }> {
+  async list(listId: string, q: ListQuery): Promise<{ total: number; users: StoredUser[] }> {
     const where = q.filter ? filterToSql(q.filter) : { sql: 'TRUE', params: [] };
     const sort = q.sortBy ? sortExpression(q.sortBy) : { sql: 'su.created_at', params: [] };
     const dir = q.descending ? 'DESC' : 'ASC';
     const from = where.sql.includes('p.') || sort.sql.includes('p.') ? 'scim_user su JOIN person p ON p.id = su.person_id' : 'scim_user su';
     const order = `${sort.sql} ${dir} NULLS LAST, su.person_id ${dir}`;
-    const conn = em.getConnection();
+    const sql = this.deps.sql;
     const countTotal = async () =>
-      (await conn.execute<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM ${from} WHERE su.list_id = ? AND ${where.sql}`, [listId, ...where.params]))[0]?.n ?? 0;
+      (await sql.query<{ n: number }>(numbered(`SELECT count(*)::int AS n FROM ${from} WHERE su.list_id = ? AND ${where.sql}`), [listId, ...where.params]))[0]?.n ?? 0;
     if (q.count === 0) return { total: await countTotal(), users: [] };
-    const deep = !q.filter && !q.sortBy && !q.descending ? await this.deepPage(em, listId, q) : null;
+    const deep = !q.filter && !q.sortBy && !q.descending ? await this.deepPage(listId, q) : null;
     if (deep) return { total: deep.total ?? (await countTotal()), users: deep.users };
-    const rows = await conn.execute<Row[]>(
+    const rows = await sql.query<Row>(
       // ARRAY(subquery) keeps the subquery's order; WITH ORDINALITY numbers it for the final ORDER BY.
-      `WITH page AS (SELECT * FROM unnest(ARRAY(SELECT su.person_id FROM ${from} WHERE su.list_id = ? AND ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?)) WITH ORDINALITY AS page(person_id, n))
-       ${SELECT} JOIN page ON page.person_id = su.person_id ORDER BY page.n`,
+      numbered(`WITH page AS (SELECT * FROM unnest(ARRAY(SELECT su.person_id FROM ${from} WHERE su.list_id = ? AND ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?)) WITH ORDINALITY AS page(person_id, n))
+       ${SELECT} JOIN page ON page.person_id = su.person_id ORDER BY page.n`),
       [listId, ...where.params, ...sort.params, q.count, q.startIndex - 1],
     );
     // A page that is not full ends the results, so it gives the total without counting: identity
@@ -164,18 +168,18 @@ export class ScimUsersStore {
    * nearest remembered position (PageAnchors), and the total as the remembered count plus the users
    * created after the last remembered one, in the page's statement. Null for a page near the start.
    */
-  private async deepPage(em: EntityManager, listId: string, q: ListQuery): Promise<{ total: number | null; users: StoredUser[] } | null> {
+  private async deepPage(listId: string, q: ListQuery): Promise<{ total: number | null; users: StoredUser[] } | null> {
     if (q.startIndex <= ANCHOR_EVERY) return null;
-    const a = await this.anchors.get(em, listId);
+    const a = await this.anchors.get(this.deps.sql, listId);
     const k = Math.min(Math.floor((q.startIndex - 1) / ANCHOR_EVERY), a.anchors.length);
     if (k === 0 || !a.last) return null;
     const from = a.anchors[k - 1]!;
-    const rows = await em.getConnection().execute<Array<Row & { tail: number }>>(
-      `WITH page AS (SELECT * FROM unnest(ARRAY(
+    const rows = await this.deps.sql.query<Row & { tail: number }>(
+      numbered(`WITH page AS (SELECT * FROM unnest(ARRAY(
          SELECT su.person_id FROM scim_user su WHERE su.list_id = ? AND (su.created_at, su.person_id) > (?::timestamptz, ?::uuid)
           ORDER BY su.created_at, su.person_id LIMIT ? OFFSET ?)) WITH ORDINALITY AS page(person_id, n))
        SELECT ${COLUMNS}, (SELECT count(*)::int FROM scim_user t WHERE t.list_id = ? AND (t.created_at, t.person_id) > (?::timestamptz, ?::uuid)) AS tail
-         FROM scim_user su JOIN person p ON p.id = su.person_id JOIN page ON page.person_id = su.person_id ORDER BY page.n`,
+         FROM scim_user su JOIN person p ON p.id = su.person_id JOIN page ON page.person_id = su.person_id ORDER BY page.n`),
       [listId, from.createdAt, from.personId, q.count, q.startIndex - 1 - k * ANCHOR_EVERY, listId, a.last.createdAt, a.last.personId],
     );
     const total = rows.length === 0 ? null : rows.length < q.count ? q.startIndex - 1 + rows.length : a.total + rows[0]!.tail;
@@ -198,7 +202,7 @@ export class ScimUsersStore {
   ): Promise<{ user: StoredUser; outcome: WriteOutcome | null }> {
     const now = this.deps.clock.now();
     const existing = input.existing?.user ?? null;
-    const { uidKey, fields, rules } = input.existing?.context ?? (await this.context(em, caller.listId));
+    const { uidKey, fields, rules } = input.existing?.context ?? (await this.context(caller.listId));
     if (!uidKey) throw scimErrors.invalidValue('The list has no UID field; choose one in Rollcall.');
     const attributes = Object.fromEntries(rules.map((r) => [r.sourceAttribute, readPath(input.resource, r.sourceAttribute) ?? null]));
     const mapped = mapRecord({ anchor: input.scimId, attributes, active: input.active }, rules, fields);
