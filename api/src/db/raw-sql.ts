@@ -1,4 +1,8 @@
+import type { AnyEntity, EntityData, QueryResult } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/postgresql';
+
+/** What a statement returns, as the ORM's `execute` types it. */
+type Rows = QueryResult | EntityData<AnyEntity> | EntityData<AnyEntity>[];
 
 /** What Rollcall uses of a node-postgres client (the connections in MikroORM's pool are these). */
 interface PgClient {
@@ -12,6 +16,17 @@ interface PoolClient {
 
 /** How many distinct statements are prepared by name; further ones run unnamed (still with bound parameters). */
 const MAX_PREPARED = 200;
+
+/**
+ * What a writer needs of a database: statements with `?` placeholders, and whether it is inside a
+ * transaction. MikroORM's EntityManager is one; `RawSql.transaction` gives another.
+ */
+export interface SqlDb {
+  execute<T extends Rows = EntityData<AnyEntity>[]>(sql: string, params?: unknown[]): Promise<T>;
+  isInTransaction(): boolean;
+  /** Runs `f` in a transaction (a nested one is a savepoint on the ORM; a raw transaction runs `f` in itself). */
+  transactional<T>(f: (db: SqlDb) => Promise<T>): Promise<T>;
+}
 
 /**
  * Rewrites `?` placeholders (as MikroORM's `execute` takes them) to PostgreSQL's `$1, $2, …`.
@@ -34,20 +49,81 @@ export function numbered(sql: string): string {
  */
 export class RawSql {
   private readonly names = new Map<string, string>();
+  private readonly numberedTexts = new Map<string, string>();
+
+  /** Statements with `?` placeholders, each on any connection of the pool, outside a transaction. */
+  readonly db: SqlDb = {
+    execute: async <R extends Rows>(sql: string, params: unknown[] = []) => (await this.query(this.numbered(sql), params)) as unknown as R,
+    isInTransaction: () => false,
+    transactional: (f) => this.transaction(f),
+  };
+
+  /**
+   * Statements each in its own transaction, as PostgreSQL runs a statement sent alone; `transactional`
+   * adds none. Only for a write that is one statement (a plan of one person with its attached row).
+   */
+  readonly statements: SqlDb = {
+    execute: this.db.execute,
+    isInTransaction: () => false,
+    transactional: (f) => f(this.statements),
+  };
 
   constructor(private readonly orm: MikroORM) {}
 
+  private get pool(): PoolClient {
+    return this.orm.em.getConnection().getKnex().client as unknown as PoolClient;
+  }
+
   /** Runs `text` (with `$n` placeholders) with `values`; the rows. */
   async query<T>(text: string, values: unknown[]): Promise<T[]> {
-    const pool = this.orm.em.getConnection().getKnex().client as unknown as PoolClient;
+    const pool = this.pool;
     const connection = await pool.acquireConnection();
-    // Announced as knex announces its own statements, so whatever watches the ORM's statements (tests, the benchmark) sees these too.
-    pool.emit('query', { method: 'raw', sql: text, bindings: values });
     try {
-      return (await connection.query<T>({ name: this.nameOf(text), text, values })).rows;
+      return await this.run<T>(connection, text, values);
     } finally {
       void pool.releaseConnection(connection);
     }
+  }
+
+  /**
+   * Runs `f` in a transaction on one connection (BEGIN, f, COMMIT; ROLLBACK when f throws), its
+   * statements prepared like `query`'s. The transaction's `execute` takes `?` placeholders, as the
+   * ORM's does, so the reconciliation engine's writer runs on it unchanged; a nested `transactional`
+   * runs in the same transaction (no savepoint: the whole transaction fails together).
+   */
+  async transaction<T>(f: (db: SqlDb) => Promise<T>): Promise<T> {
+    const pool = this.pool;
+    const connection = await pool.acquireConnection();
+    const db: SqlDb = {
+      execute: async <R extends Rows>(sql: string, params: unknown[] = []) => (await this.run(connection, this.numbered(sql), params)) as unknown as R,
+      isInTransaction: () => true,
+      transactional: (g) => g(db),
+    };
+    try {
+      await this.run(connection, 'BEGIN', []);
+      const result = await f(db);
+      await this.run(connection, 'COMMIT', []);
+      return result;
+    } catch (err) {
+      await this.run(connection, 'ROLLBACK', []).catch(() => undefined);
+      throw err;
+    } finally {
+      void pool.releaseConnection(connection);
+    }
+  }
+
+  private async run<T>(connection: PgClient, text: string, values: unknown[]): Promise<T[]> {
+    // Announced as knex announces its own statements, so whatever watches the ORM's statements (tests, the benchmark) sees these too.
+    this.pool.emit('query', { method: 'raw', sql: text, bindings: values });
+    return (await connection.query<T>(values.length ? { name: this.nameOf(text), text, values } : { text })).rows;
+  }
+
+  private numbered(sql: string): string {
+    const known = this.numberedTexts.get(sql);
+    if (known) return known;
+    const text = numbered(sql);
+    if (this.numberedTexts.size < MAX_PREPARED) this.numberedTexts.set(sql, text);
+    return text;
   }
 
   private nameOf(text: string): string | undefined {

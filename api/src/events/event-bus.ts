@@ -42,6 +42,13 @@ export interface ScimTokenEvent {
   tokenId: string;
 }
 
+/** A list's fields, field mappings or UID field changed (sent by database triggers, whatever changed them). */
+export interface ListSchemaEvent {
+  type: 'list.schema_changed';
+  organizationId: string;
+  listId: string;
+}
+
 /** A sync run reached a final status (SUCCEEDED, FAILED, HALTED, ...). */
 export interface SyncRunFinishedEvent {
   type: 'sync_run.finished';
@@ -60,7 +67,7 @@ export interface AlertsChangedEvent {
 }
 
 /** A domain event. Kept small: PostgreSQL NOTIFY payloads are limited to 8000 bytes. */
-export type DomainEvent = PersonEvent | SyncRunEvent | ProvisioningEvent | ChangesetEvent | SyncRunFinishedEvent | AlertsChangedEvent | ScimTokenEvent;
+export type DomainEvent = PersonEvent | SyncRunEvent | ProvisioningEvent | ChangesetEvent | SyncRunFinishedEvent | AlertsChangedEvent | ScimTokenEvent | ListSchemaEvent;
 
 /** Queues an alerts.changed event on `db` (delivered on commit, or at once outside a transaction). */
 export async function announceAlertsChanged(db: { execute: EntityManager['execute'] }, organizationId: string): Promise<void> {
@@ -80,6 +87,8 @@ export class EventBus {
   private readonly handlers = new Set<Handler>();
   private client: pg.Client | null = null;
   private stopped = false;
+  /** Events of committed transactions, sent together at the end of the current turn. */
+  private pending: DomainEvent[] = [];
 
   constructor(
     private readonly databaseUrl: string,
@@ -89,6 +98,33 @@ export class EventBus {
   /** Queues an event in the current transaction of `em`. */
   async publish(em: EntityManager, event: DomainEvent): Promise<void> {
     await em.execute('SELECT pg_notify(?, ?)', [CHANNEL, JSON.stringify(event)]);
+  }
+
+  /**
+   * Publishes the events of a transaction that has committed (see `applyPlan`'s `collectEvents`):
+   * queued, and sent with whatever else the process queues in the same turn as one statement on
+   * the listening connection (no pool connection, no transaction, no WAL flush). They tell live
+   * views to refresh; if the process dies before sending them they are lost, while the change and
+   * its audit row are committed.
+   */
+  publishAfterCommit(events: readonly DomainEvent[]): void {
+    if (events.length === 0 || this.stopped) return;
+    if (this.pending.length === 0) setImmediate(() => void this.flush());
+    this.pending.push(...events);
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    if (!this.client) {
+      this.logger.warn({ events: batch.length }, 'events not published: the event connection is down');
+      return;
+    }
+    try {
+      await this.client.query('SELECT pg_notify($1, e) FROM unnest($2::text[]) AS e', [CHANNEL, batch.map((e) => JSON.stringify(e))]);
+    } catch (err) {
+      this.logger.warn({ err, events: batch.length }, 'events not published');
+    }
   }
 
   /** Calls `handler` for every event committed by any process; returns an unsubscribe function. */

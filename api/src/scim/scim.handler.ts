@@ -112,7 +112,8 @@ export class ScimHandler {
   private async authenticate(req: ScimRequest): Promise<ScimCaller> {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
     if (!m) throw scimErrors.unauthorized('Send the list’s SCIM token as "Authorization: Bearer sct_…" (generate one on the list’s Sync tab).');
-    const caller = await this.deps.connections.authenticate(this.deps.orm.em.fork(), m[1]!);
+    // Statements only (no unit of work): the global EntityManager, no fork per request.
+    const caller = await this.deps.connections.authenticate(this.deps.orm.em, m[1]!);
     if (!caller) throw scimErrors.unauthorized('The bearer token is not valid: it is unknown, revoked, or its list is no longer connected to SCIM. Generate a new token on the list’s Sync tab.');
     // Another list, even in the same organisation, does not exist for this token.
     if (!isUuid(req.listId) || caller.listId !== req.listId.toLowerCase()) throw scimErrors.notFound('There is no SCIM service at this address for this token; check the base URL.');
@@ -178,8 +179,6 @@ export class ScimHandler {
   }
 
   private async users(req: ScimRequest, caller: ScimCaller, method: string, id: string | undefined, outcome: ScimOutcome): Promise<ScimResponse> {
-    // Reads run on RawSql; only writes need a unit of work.
-    const em = () => this.deps.orm.em.fork();
     const location = (scimId: string) => `${req.baseUrl}/Users/${encodeURIComponent(scimId)}`;
     const present = (u: StoredUser, status = 200): ScimResponse => {
       outcome.personId = u.personId;
@@ -210,7 +209,7 @@ export class ScimHandler {
       }
       if (method !== 'POST') throw scimErrors.methodNotAllowed(`${method} is not allowed on /Users; use GET or POST.`);
       const input = normaliseUser(this.parseBody(req));
-      const { user, outcome: done } = await this.deps.users.write(em(), caller, this.actor(caller, req), { scimId: this.deps.users.newId(), ...input, active: input.active ?? true, existing: null });
+      const { user, outcome: done } = await this.deps.users.write(caller, this.actor(caller, req), { scimId: this.deps.users.newId(), ...input, active: input.active ?? true, existing: null });
       outcome.operation = done;
       return present(user, 201);
     }
@@ -229,7 +228,7 @@ export class ScimHandler {
       case 'PUT': {
         const input = normaliseUser(this.parseBody(req));
         // Okta updates users with PUT only, `active: false` included (developer.okta.com/docs/api/openapi/okta-scim/guides/scim-20, "Update a specific User (PUT)").
-        const { user, outcome: done } = await this.deps.users.write(em(), caller, this.actor(caller, req), { scimId: existing.scimId, ...input, existing: forWrite });
+        const { user, outcome: done } = await this.deps.users.write(caller, this.actor(caller, req), { scimId: existing.scimId, ...input, existing: forWrite });
         outcome.operation = done;
         return present(user);
       }
@@ -237,12 +236,12 @@ export class ScimHandler {
         const current = { ...existing.resource, userName: existing.userName, active: existing.active, ...(existing.externalId !== null ? { externalId: existing.externalId } : {}) };
         const patched = applyPatch(current, this.parseBody(req) as PatchRequest);
         const input = normaliseUser(patched);
-        const { user, outcome: done } = await this.deps.users.write(em(), caller, this.actor(caller, req), { scimId: existing.scimId, ...input, existing: forWrite });
+        const { user, outcome: done } = await this.deps.users.write(caller, this.actor(caller, req), { scimId: existing.scimId, ...input, existing: forWrite });
         outcome.operation = done;
         return present(user);
       }
       case 'DELETE':
-        outcome.operation = (await this.deps.users.deactivate(em(), caller, this.actor(caller, req), existing)) ? 'deactivate' : 'update';
+        outcome.operation = (await this.deps.users.deactivate(caller, this.actor(caller, req), existing)) ? 'deactivate' : 'update';
         return { status: 204, headers: {} };
       default:
         throw scimErrors.methodNotAllowed(`${method} is not allowed on a user; use GET, PUT, PATCH or DELETE.`);

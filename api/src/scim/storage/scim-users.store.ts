@@ -1,6 +1,6 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../../shared/clock.js';
 import { numbered, type RawSql } from '../../db/raw-sql.js';
+import type { EventBus, PersonEvent } from '../../events/event-bus.js';
 import type { IdGenerator } from '../../shared/ids.js';
 import { isUniqueViolation } from '../../shared/errors.js';
 import type { Actor } from '../../audit/audit-entry.entity.js';
@@ -73,6 +73,24 @@ const toUser = (r: Row): StoredUser => ({
   person: { id: r.person_id, uid: r.uid, status: r.status as CurrentPerson['status'], values: r.values as CurrentPerson['values'], source: r.source, sourceAnchor: r.source_anchor },
 });
 
+/**
+ * The SCIM identity row of the person in CTE `from` (its `id`), inserted or updated: parameters
+ * organisation, list, SCIM id, userName, externalId, resource, created and updated time. As a CTE
+ * named `su` (`named`), or the bare statement (an `Attach` CTE).
+ */
+function identityUpsert(from: string, named = true): string {
+  const sql = `INSERT INTO scim_user (person_id, organization_id, list_id, scim_id, user_name, external_id, resource, version, created_at, updated_at)
+    SELECT x.id, ?, ?, ?, ?, ?, ?::jsonb, 1, ?, ? FROM ${from} x
+    ON CONFLICT (person_id) DO UPDATE SET scim_id = EXCLUDED.scim_id, user_name = EXCLUDED.user_name, external_id = EXCLUDED.external_id,
+      resource = EXCLUDED.resource, version = scim_user.version + 1, updated_at = EXCLUDED.updated_at
+    RETURNING *`;
+  return named ? `su AS (${sql})` : sql;
+}
+
+/** How long a list's write context is used without reading it again (a change reaches every process at once through the event bus). */
+const CONTEXT_CACHE_MS = 5_000;
+const CONTEXT_CACHE_MAX = 10_000;
+
 /** What a write needs of the list, read in one statement: its UID field, fields and SCIM mappings. */
 export interface WriteContext {
   uidKey: string | null;
@@ -88,6 +106,7 @@ const CONTEXT = `(SELECT f.key FROM master_list l JOIN list_field f ON f.id = l.
      FROM field_mapping m JOIN list_field f ON f.id = m.field_id WHERE m.list_id = $1 AND m.provider = '${SCIM_PROVIDER}' AND m.source_attribute NOT IN ('photo', '${GROUPS_ATTRIBUTE}')) AS rules`;
 /** A user by list and SCIM id ($1, $2), alone and with the list's write context. */
 const GET = `${SELECT} WHERE su.list_id = $1 AND su.scim_id = $2`;
+const CONTEXT_ALONE = `SELECT ${CONTEXT}`;
 const GET_FOR_WRITE = `SELECT ${COLUMNS}, ${CONTEXT} FROM scim_user su JOIN person p ON p.id = su.person_id WHERE su.list_id = $1 AND su.scim_id = $2`;
 const toContext = (r: ContextRow): WriteContext => ({ uidKey: r.uid_key, fields: new Map((r.fields ?? []).map((f) => [f.key, f])), rules: r.rules });
 
@@ -106,13 +125,36 @@ export type WriteOutcome = 'create' | 'update' | 'deactivate' | 'reactivate';
  * SCIM users in PostgreSQL. Reads are single indexed statements; every write goes through the
  * reconciliation engine: the resource is mapped with the list's mappings, planned against the
  * people it can match, and applied by `applyPlan` (locks, audit rows and events as for Entra),
- * with the SCIM identity row in the same transaction.
+ * with the SCIM identity row in the same transaction; its events are published once it commits
+ * (`EventBus.publishAfterCommit`), so concurrent writes commit together.
  */
 export class ScimUsersStore {
   private readonly anchors: PageAnchors;
+  /** Lists' write contexts read recently, so a write costs no statement to read them. */
+  private readonly contexts = new Map<string, { context: WriteContext; until: number }>();
+  /** Counts schema events: a context read while one arrived may predate it and is not kept. */
+  private schemaEvents = 0;
 
-  constructor(private readonly deps: { clock: Clock; ids: IdGenerator; sql: RawSql }) {
+  constructor(private readonly deps: { clock: Clock; ids: IdGenerator; sql: RawSql; events: Pick<EventBus, 'publishAfterCommit' | 'subscribe'> }) {
     this.anchors = new PageAnchors(() => deps.clock.now().getTime());
+    // Database triggers announce every change to a list's fields, mappings or UID field, from whichever process or path.
+    deps.events.subscribe((e) => {
+      if (e.type !== 'list.schema_changed') return;
+      this.schemaEvents += 1;
+      this.contexts.delete(e.listId);
+    });
+  }
+
+  private cachedContext(listId: string): WriteContext | null {
+    const c = this.contexts.get(listId);
+    return c && c.until > this.deps.clock.now().getTime() ? c.context : null;
+  }
+
+  private remember(listId: string, context: WriteContext, eventsBefore: number): WriteContext {
+    if (eventsBefore !== this.schemaEvents) return context;
+    if (this.contexts.size >= CONTEXT_CACHE_MAX) this.contexts.clear();
+    this.contexts.set(listId, { context, until: this.deps.clock.now().getTime() + CONTEXT_CACHE_MS });
+    return context;
   }
 
   async get(listId: string, scimId: string): Promise<StoredUser | null> {
@@ -120,16 +162,25 @@ export class ScimUsersStore {
     return row ? toUser(row) : null;
   }
 
-  /** A user and the list's write context, in one statement (PUT, PATCH and DELETE read both). */
+  /** A user and the list's write context (PUT, PATCH and DELETE read both): one statement, the context kept or read with the user. */
   async getForWrite(listId: string, scimId: string): Promise<{ user: StoredUser; context: WriteContext } | null> {
+    const cached = this.cachedContext(listId);
+    if (cached) {
+      const user = await this.get(listId, scimId);
+      return user ? { user, context: cached } : null;
+    }
+    const before = this.schemaEvents;
     const [row] = await this.deps.sql.query<Row & ContextRow>(GET_FOR_WRITE, [listId, scimId]);
-    return row ? { user: toUser(row), context: toContext(row) } : null;
+    return row ? { user: toUser(row), context: this.remember(listId, toContext(row), before) } : null;
   }
 
-  /** The list's write context alone (a create). */
+  /** The list's write context alone (a create): kept, or one statement. */
   async context(listId: string): Promise<WriteContext> {
-    const [row] = await this.deps.sql.query<ContextRow>(`SELECT ${CONTEXT}`, [listId]);
-    return toContext(row!);
+    const cached = this.cachedContext(listId);
+    if (cached) return cached;
+    const before = this.schemaEvents;
+    const [row] = await this.deps.sql.query<ContextRow>(CONTEXT_ALONE, [listId]);
+    return this.remember(listId, toContext(row!), before);
   }
 
   /**
@@ -195,7 +246,6 @@ export class ScimUsersStore {
    * writes nothing.
    */
   async write(
-    em: EntityManager,
     caller: ScimCaller,
     actor: Actor,
     input: { scimId: string; resource: Record<string, unknown>; userName: string; externalId: string | null; active: boolean | null; existing: { user: StoredUser; context: WriteContext } | null },
@@ -212,10 +262,11 @@ export class ScimUsersStore {
     if (uid === null || uid === undefined || uid === '') {
       throw scimErrors.invalidValue(`"${uidRule?.sourceAttribute ?? uidKey}" is required: it is the list's unique identifier (field "${uidKey}").`);
     }
-    // The person is read with the user; others are looked up only when the UID could match one.
+    // The person is read with the user; others are looked up only when the UID could match one
+    // (a create's SCIM id is new: nobody holds it yet).
     const candidates = existing && existing.person.uid === String(uid) && existing.person.sourceAnchor === input.scimId
       ? [existing.person]
-      : await loadCandidates(em, caller.listId, SCIM_PROVIDER, { anchors: [input.scimId], uids: [String(uid)], ids: [] });
+      : await loadCandidates(this.deps.sql.db, caller.listId, SCIM_PROVIDER, { anchors: existing ? [input.scimId] : [], uids: [String(uid)], ids: [] });
     // Another provisioned user holding this UID is a uniqueness conflict, never an adoption.
     const holder = candidates.find((c) => c.uid === String(uid) && c.source === SCIM_PROVIDER && c.sourceAnchor !== input.scimId);
     if (holder) throw scimErrors.uniqueness(`Another user of this list already has ${uidRule?.sourceAttribute ?? uidKey} "${String(uid)}", the list's unique identifier.`);
@@ -234,45 +285,57 @@ export class ScimUsersStore {
     if (existing && !planned && existing.userName === input.userName && existing.externalId === input.externalId && isDeepStrictEqual(existing.resource, input.resource)) {
       return { user: existing, outcome };
     }
-    let user: StoredUser | undefined;
+    const events: PersonEvent[] = [];
+    const ctx = { organizationId: caller.organizationId, listId: caller.listId, source: SCIM_PROVIDER, actor };
+    const identity = [caller.organizationId, caller.listId, input.scimId, input.userName, input.externalId, JSON.stringify(input.resource), now, now];
+    const kinds = [p.creates, p.updates, p.deactivations, p.reactivations].filter((k) => k.length > 0);
+    let row: Row | undefined;
     try {
-      await em.transactional(async (tem) => {
-        if (planned) await applyPlan(tem, { organizationId: caller.organizationId, listId: caller.listId, source: SCIM_PROVIDER, actor }, p, this.deps.clock, undefined, { joinTransaction: true });
-        const [row] = await tem.execute<Row[]>(
-          `WITH p AS (
-             SELECT * FROM person WHERE ${existing ? 'id = ?' : 'list_id = ? AND source = ? AND source_anchor = ?'}
-           ), su AS (
-             INSERT INTO scim_user (person_id, organization_id, list_id, scim_id, user_name, external_id, resource, version, created_at, updated_at)
-             SELECT p.id, ?, ?, ?, ?, ?, ?::jsonb, 1, ?, ? FROM p
-             ON CONFLICT (person_id) DO UPDATE SET scim_id = EXCLUDED.scim_id, user_name = EXCLUDED.user_name, external_id = EXCLUDED.external_id,
-               resource = EXCLUDED.resource, version = scim_user.version + 1, updated_at = EXCLUDED.updated_at
-             RETURNING *
-           )
-           SELECT ${COLUMNS} FROM su JOIN p ON p.id = su.person_id`,
-          [
-            ...(existing ? [existing.personId] : [caller.listId, SCIM_PROVIDER, input.scimId]),
-            caller.organizationId, caller.listId, input.scimId, input.userName, input.externalId, JSON.stringify(input.resource), now, now,
-          ],
-        );
-        user = toUser(row!);
-      });
+      if (!planned && existing) {
+        // Only the resource changed: the identity row alone, one statement.
+        [row] = await this.deps.sql.db.execute<Row[]>(`WITH p AS (SELECT * FROM person WHERE id = ?), ${identityUpsert('p')} SELECT ${COLUMNS} FROM su JOIN p ON p.id = su.person_id`, [existing.personId, ...identity]);
+      } else if (kinds.length === 1 && (p.creates.length === 1 || p.updates.length === 1)) {
+        // One person created or updated (the common create, PUT and PATCH): the engine's statement
+        // with the identity row attached, one statement and so one transaction, no BEGIN and COMMIT.
+        const src = p.creates.length ? 'created' : 'updated';
+        const written = await applyPlan(this.deps.sql.statements, ctx, p, this.deps.clock, undefined, {
+          collectEvents: events,
+          attach: { to: p.creates.length ? 'create' : 'update', cte: identityUpsert(src, false), result: `(SELECT to_jsonb(x) FROM (SELECT ${COLUMNS} FROM attached su JOIN ${src} p ON p.id = su.person_id) x)`, params: identity },
+        });
+        row = (written.attached ?? undefined) as Row | undefined;
+      } else {
+        await this.deps.sql.transaction(async (tem) => {
+          await applyPlan(tem, ctx, p, this.deps.clock, undefined, { joinTransaction: true, collectEvents: events });
+          [row] = await tem.execute<Row[]>(
+            `WITH p AS (SELECT * FROM person WHERE ${existing ? 'id = ?' : 'list_id = ? AND source = ? AND source_anchor = ?'}), ${identityUpsert('p')}
+             SELECT ${COLUMNS} FROM su JOIN p ON p.id = su.person_id`,
+            [...(existing ? [existing.personId] : [caller.listId, SCIM_PROVIDER, input.scimId]), ...identity],
+          );
+        });
+      }
     } catch (err) {
       if (isUniqueViolation(err, 'scim_user_user_name_key')) throw scimErrors.uniqueness(`userName "${input.userName}" is already taken in this list.`);
       if (isUniqueViolation(err)) throw scimErrors.uniqueness(`A user with the same unique identifier already exists in this list.`);
       throw err;
     }
-    return { user: user!, outcome };
+    // The person was erased between the read and the write.
+    if (!row) throw scimErrors.notFound(`User "${input.scimId}" does not exist in this list.`);
+    const user = toUser(row);
+    this.deps.events.publishAfterCommit(events);
+    return { user, outcome };
   }
 
   /** DELETE (RFC 7644 §3.6) deactivates: the person stays, INACTIVE, and the user reads `active: false`. */
-  async deactivate(em: EntityManager, caller: ScimCaller, actor: Actor, user: StoredUser): Promise<boolean> {
+  async deactivate(caller: ScimCaller, actor: Actor, user: StoredUser): Promise<boolean> {
     if (!user.active) return false;
     const p = emptyPlan();
     p.deactivations.push({ personId: user.personId, uid: user.person.uid, reason: 'removed_from_scope' });
-    await em.transactional(async (tem) => {
-      await applyPlan(tem, { organizationId: caller.organizationId, listId: caller.listId, source: SCIM_PROVIDER, actor }, p, this.deps.clock, undefined, { joinTransaction: true });
+    const events: PersonEvent[] = [];
+    await this.deps.sql.transaction(async (tem) => {
+      await applyPlan(tem, { organizationId: caller.organizationId, listId: caller.listId, source: SCIM_PROVIDER, actor }, p, this.deps.clock, undefined, { joinTransaction: true, collectEvents: events });
       await tem.execute(`UPDATE scim_user SET resource = jsonb_set(resource, '{active}', 'false'), version = version + 1, updated_at = ? WHERE person_id = ?`, [this.deps.clock.now(), user.personId]);
     });
+    this.deps.events.publishAfterCommit(events);
     return true;
   }
 

@@ -1,8 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { SqlDb } from '../../db/raw-sql.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Actor } from '../../audit/audit-entry.entity.js';
 import type { PersonValues } from '../../people/person.entity.js';
-import { CHANNEL } from '../../events/event-bus.js';
+import { CHANNEL, type PersonEvent } from '../../events/event-bus.js';
 import type { CurrentPerson, Plan, PlannedStatusChange } from './types.js';
 import type { FieldMappingRule, Transform } from './mapping.js';
 
@@ -46,7 +47,7 @@ export async function loadCurrent(em: EntityManager, listId: string): Promise<Cu
  * The people a page of records can match, through the indexes: this source's people by anchor,
  * and people by UID or by id (the caller resolves emails to ids, see `emailIndex`).
  */
-export async function loadCandidates(em: EntityManager, listId: string, source: string, q: { anchors: Iterable<string>; uids: Iterable<string>; ids: Iterable<string> }): Promise<CurrentPerson[]> {
+export async function loadCandidates(em: SqlDb, listId: string, source: string, q: { anchors: Iterable<string>; uids: Iterable<string>; ids: Iterable<string> }): Promise<CurrentPerson[]> {
   const anchors = [...q.anchors];
   const uids = [...q.uids];
   const ids = [...q.ids];
@@ -133,16 +134,29 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
  * the batch commits. Updates merge the owned fields into the stored values, so a local-only field
  * edited by hand since planning is kept. Returns what was written.
  */
-export async function applyPlan(em: EntityManager, ctx: ApplyContext, plan: Plan, clock: Clock, batchSize = 5000, options: { joinTransaction?: boolean } = {}): Promise<ApplyResult> {
-  const result: ApplyResult = { created: 0, updated: 0, deactivated: 0, reactivated: 0 };
+export async function applyPlan(
+  em: SqlDb,
+  ctx: ApplyContext,
+  plan: Plan,
+  clock: Clock,
+  batchSize = 5000,
+  options: { joinTransaction?: boolean; collectEvents?: PersonEvent[]; attach?: Attach } = {},
+): Promise<ApplyResult & { attached?: unknown }> {
+  const result: ApplyResult & { attached?: unknown } = { created: 0, updated: 0, deactivated: 0, reactivated: 0 };
+  const attach = options.attach;
+  // The attached CTE and its result column, on the statement it names (see Attach).
+  const attached = (to: Attach['to']) =>
+    attach?.to === to ? { cte: `, attached AS (${attach.cte})`, result: `, ${attach.result} AS attached`, params: attach.params } : { cte: '', result: '', params: [] };
+  const events = eventsOf(ctx, options.collectEvents);
   // joinTransaction: a caller already in a transaction that fails whole (SCIM's one-person write)
   // spares the savepoint round trips of a nested transaction per batch.
-  const inBatch = <T>(f: (tem: EntityManager) => Promise<T>): Promise<T> => (options.joinTransaction && em.isInTransaction() ? f(em) : em.transactional(f));
+  const inBatch = <T>(f: (tem: SqlDb) => Promise<T>): Promise<T> => (options.joinTransaction && em.isInTransaction() ? f(em) : em.transactional(f));
   const now = clock.now();
   const actor = [ctx.actor.type, ctx.actor.id, ctx.actor.label];
 
   // Updates first: a person renumbered gives up their UID before a newcomer given it is created.
   for (const batch of chunks(plan.updates, batchSize)) {
+    const a = attached('update');
     await inBatch(async (tem) => {
       const rows = JSON.stringify(
         batch.map((u) => ({
@@ -158,7 +172,7 @@ export async function applyPlan(em: EntityManager, ctx: ApplyContext, plan: Plan
       // Re-anchoring alone (no field changed) writes the person but no audit row or event. An
       // update that is not a re-anchoring keeps the person's source (a hand-fed source updating a
       // directory's person leaves them with the directory).
-      const [row] = await tem.execute<Array<{ n: number }>>(
+      const [row] = await tem.execute<Array<{ n: number; ids?: string[]; attached?: unknown }>>(
         `WITH d AS (
            SELECT * FROM jsonb_to_recordset(?::jsonb) AS d(id uuid, uid text, anchor text, reanchor boolean, patch jsonb, remove text[], changes jsonb)
          ), updated AS (
@@ -169,57 +183,61 @@ export async function applyPlan(em: EntityManager, ctx: ApplyContext, plan: Plan
                   version = p.version + 1, updated_at = ?
              FROM d
             WHERE p.id = d.id AND p.list_id = ?
-           RETURNING p.id, d.changes
+           RETURNING ${RETURNED_PERSON}, d.changes
          ), changed AS (
            SELECT id, changes FROM updated WHERE jsonb_array_length(changes) > 0
          ), audited AS (
            INSERT INTO audit_entry (id, organization_id, list_id, person_id, entity_type, entity_id, action, actor_type, actor_id, actor_label, changes, at)
            SELECT gen_random_uuid(), ?, ?, c.id, 'person', c.id, 'person.updated', ?, ?, ?, c.changes, ? FROM changed c
-         )
-         SELECT count(${NOTIFY('c.id', 'person.updated')})::int AS n FROM changed c`,
-        [rows, ctx.source, now, ctx.listId, ctx.organizationId, ctx.listId, ...actor, now, CHANNEL, ctx.organizationId, ctx.listId],
+         )${a.cte}
+         ${events.select('person.updated')}${a.result} FROM changed c`,
+        [rows, ctx.source, now, ctx.listId, ctx.organizationId, ctx.listId, ...actor, now, ...a.params, ...events.params],
       );
-      result.updated += row?.n ?? 0;
+      result.updated += events.took('person.updated', row);
+      if (a.cte) result.attached = row?.attached;
     });
   }
 
   for (const batch of chunks(plan.creates, batchSize)) {
+    const a = attached('create');
     await inBatch(async (tem) => {
       const rows = JSON.stringify(batch.map((c) => ({ anchor: c.anchor, uid: c.uid, values: c.values, status: c.status ?? 'ACTIVE' })));
       // People, their audit rows and their events in one statement: the audit rows and events come
       // from what the insert returned, not from reading the people again.
-      const [row] = await tem.execute<Array<{ n: number }>>(
+      const [row] = await tem.execute<Array<{ n: number; ids?: string[]; attached?: unknown }>>(
         `WITH created AS (
-           INSERT INTO person (id, organization_id, list_id, uid, status, "values", source, source_anchor, created_at, updated_at, deactivated_at)
+           INSERT INTO person AS p (id, organization_id, list_id, uid, status, "values", source, source_anchor, created_at, updated_at, deactivated_at)
            SELECT gen_random_uuid(), ?, ?, d.uid, d.status, d."values", ?, d.anchor, ?, ?, CASE WHEN d.status = 'INACTIVE' THEN ?::timestamptz END
              FROM jsonb_to_recordset(?::jsonb) AS d(anchor text, uid text, "values" jsonb, status text)
-           RETURNING id, "values"
+           RETURNING ${RETURNED_PERSON}
          ), audited AS (
            INSERT INTO audit_entry (id, organization_id, list_id, person_id, entity_type, entity_id, action, actor_type, actor_id, actor_label, changes, at)
            SELECT gen_random_uuid(), ?, ?, c.id, 'person', c.id, 'person.created', ?, ?, ?,
                   (SELECT coalesce(jsonb_agg(jsonb_build_object('field', e.key, 'before', NULL, 'after', e.value)), '[]'::jsonb) FROM jsonb_each(c."values") e), ?
              FROM created c
-         )
-         SELECT count(${NOTIFY('c.id', 'person.created')})::int AS n FROM created c`,
-        [ctx.organizationId, ctx.listId, ctx.source, now, now, now, rows, ctx.organizationId, ctx.listId, ...actor, now, CHANNEL, ctx.organizationId, ctx.listId],
+         )${a.cte}
+         ${events.select('person.created')}${a.result} FROM created c`,
+        [ctx.organizationId, ctx.listId, ctx.source, now, now, now, rows, ctx.organizationId, ctx.listId, ...actor, now, ...a.params, ...events.params],
       );
-      result.created += row?.n ?? 0;
+      result.created += events.took('person.created', row);
+      if (a.cte) result.attached = row?.attached;
     });
   }
 
-  result.deactivated += await setStatus(inBatch, ctx, plan.deactivations, 'INACTIVE', now, actor, batchSize);
-  result.reactivated += await setStatus(inBatch, ctx, plan.reactivations, 'ACTIVE', now, actor, batchSize);
+  result.deactivated += await setStatus(inBatch, ctx, plan.deactivations, 'INACTIVE', now, actor, batchSize, events);
+  result.reactivated += await setStatus(inBatch, ctx, plan.reactivations, 'ACTIVE', now, actor, batchSize, events);
   return result;
 }
 
 async function setStatus(
-  inBatch: <T>(f: (tem: EntityManager) => Promise<T>) => Promise<T>,
+  inBatch: <T>(f: (tem: SqlDb) => Promise<T>) => Promise<T>,
   ctx: ApplyContext,
   changes: readonly PlannedStatusChange[],
   status: 'ACTIVE' | 'INACTIVE',
   now: Date,
   actor: unknown[],
   batchSize: number,
+  events: Events,
 ): Promise<number> {
   let n = 0;
   const from = status === 'ACTIVE' ? 'INACTIVE' : 'ACTIVE';
@@ -227,7 +245,7 @@ async function setStatus(
   for (const batch of chunks(changes, batchSize)) {
     await inBatch(async (tem) => {
       // Only people still in the opposite state change: a plan applied twice writes nothing.
-      const [row] = await tem.execute<Array<{ n: number }>>(
+      const [row] = await tem.execute<Array<{ n: number; ids?: string[]; attached?: unknown }>>(
         `WITH changed AS (
            UPDATE person SET status = ?, deactivated_at = ?, updated_at = ?, version = version + 1
             WHERE list_id = ? AND status = ? AND id = ANY(?::uuid[])
@@ -237,11 +255,11 @@ async function setStatus(
            SELECT gen_random_uuid(), ?, ?, c.id, 'person', c.id, ?, ?, ?, ?, jsonb_build_array(jsonb_build_object('field', 'status', 'before', ?::text, 'after', ?::text)), ?
              FROM changed c
          )
-         SELECT count(${NOTIFY('c.id', action)})::int AS n FROM changed c`,
+         ${events.select(action)} FROM changed c`,
         [status, status === 'INACTIVE' ? now : null, now, ctx.listId, from, `{${batch.map((c) => c.personId).join(',')}}`,
-          ctx.organizationId, ctx.listId, action, ...actor, from, status, now, CHANNEL, ctx.organizationId, ctx.listId],
+          ctx.organizationId, ctx.listId, action, ...actor, from, status, now, ...events.params],
       );
-      n += row?.n ?? 0;
+      n += events.took(action, row);
     });
   }
   return n;
@@ -255,11 +273,66 @@ export async function tidySearchIndex(em: EntityManager): Promise<void> {
   await em.execute(`SELECT gin_clean_pending_list('person_search_trgm_idx'::regclass)`);
 }
 
+/** What the update and create statements return of each person they wrote (`updated` and `created` rows). */
+const RETURNED_PERSON = `p.id, p.uid, p.status, p."values", p.source, p.source_anchor, p.version`;
+
+/**
+ * A caller's own write joined to one of the plan's statements, so that both commit as one
+ * statement, without a transaction of several round trips (SCIM writes its identity row so). `cte`
+ * becomes the statement's CTE `attached`, written after the people: for `to: 'create'` it may read
+ * the people inserted (CTE `created`), for `to: 'update'` those updated (`updated`), each with the
+ * columns RETURNED_PERSON names, as the statement left them. `result` is a SQL expression over
+ * these, returned as `attached`. Placeholders in `cte` take `params`, in order.
+ */
+export interface Attach {
+  to: 'create' | 'update';
+  cte: string;
+  result: string;
+  params: unknown[];
+}
+
+type PersonEventType = PersonEvent['type'];
+interface Events {
+  /** The statement's final SELECT list over its changed rows `c` (count, and the events or their ids). */
+  select(type: PersonEventType): string;
+  /** Its parameters, appended after the statement's own. */
+  params: unknown[];
+  /** How many rows the statement changed; collects their events when asked to. */
+  took(type: PersonEventType, row: { n: number; ids?: string[] } | undefined): number;
+}
+
+/**
+ * The events of a statement's changed people. By default one pg_notify per person in the batch's
+ * transaction (PostgreSQL delivers them on commit only): right for a sync's few large
+ * transactions. With `collect`, the statement returns the people's ids and the events are added to
+ * `collect` for the caller to publish once it has committed (`EventBus.publishAfterCommit`):
+ * PostgreSQL serialises the commits of notifying transactions on one global lock held through the
+ * commit's WAL flush, so many small concurrent writers (SCIM) that notify inside their transactions
+ * commit one at a time instead of together.
+ */
+function eventsOf(ctx: ApplyContext, collect: PersonEvent[] | undefined): Events {
+  if (!collect) {
+    return {
+      select: (type) => `SELECT count(${NOTIFY('c.id', type)})::int AS n`,
+      params: [CHANNEL, ctx.organizationId, ctx.listId],
+      took: (_type, row) => row?.n ?? 0,
+    };
+  }
+  return {
+    select: () => `SELECT count(*)::int AS n, coalesce(array_agg(c.id::text), '{}') AS ids`,
+    params: [],
+    took: (type, row) => {
+      for (const personId of row?.ids ?? []) collect.push({ type, organizationId: ctx.organizationId, listId: ctx.listId, personId });
+      return row?.n ?? 0;
+    },
+  };
+}
+
 /**
  * One pg_notify per person of a statement's rows, in the batch's transaction (PostgreSQL delivers
  * them on commit only). Parameters, in order: the channel, the organisation, the list.
  */
-function NOTIFY(idColumn: string, type: string): string {
+function NOTIFY(idColumn: string, type: PersonEventType): string {
   if (!/^[a-z_.]+$/.test(type)) throw new Error(`not an event type: ${type}`);
   return `pg_notify(?, json_build_object('type', '${type}', 'organizationId', ?::uuid, 'listId', ?::uuid, 'personId', ${idColumn})::text)`;
 }
