@@ -148,7 +148,8 @@ const GROUP_ADDED = 1_000;
 
 /**
  * A PATCH adding 1,000 members to a 50,000-member group, as Entra sends it (`Add` on `members`, no
- * query parameters), on a list of its own: three times, each with 1,000 users not yet members.
+ * query parameters), on a list of its own: three times, each with 1,000 users not yet members, after
+ * a first group PATCH of the process that is reported apart.
  */
 async function bigGroupPatch(
   appUrl: string,
@@ -157,7 +158,7 @@ async function bigGroupPatch(
   pool: pg.Pool,
 ): Promise<string> {
   const t = performance.now();
-  const { listId, orgId, token } = await scimList('Groups', GROUP_MEMBERS + 3 * GROUP_ADDED);
+  const { listId, orgId, token } = await scimList('Groups', GROUP_MEMBERS + 4 * GROUP_ADDED);
   const groupId = (await pool.query(`INSERT INTO scim_group (id, organization_id, list_id, display_name) VALUES (gen_random_uuid(), $1, $2, 'All staff') RETURNING id`, [orgId, listId])).rows[0].id as string;
   await pool.query(
     `INSERT INTO scim_group_member (group_id, person_id) SELECT $1, person_id FROM scim_user WHERE list_id = $2 ORDER BY created_at LIMIT $3`,
@@ -165,27 +166,34 @@ async function bigGroupPatch(
   );
   await pool.query(`UPDATE person SET "values" = "values" || '{"groups": "All staff"}' WHERE id IN (SELECT person_id FROM scim_group_member WHERE group_id = $1)`, [groupId]);
   await vacuum('person');
+  await vacuum('scim_user');
   await vacuum('scim_group_member');
+  // The seeding wrote ~1 GB of WAL: its checkpoint runs now, not under the measured PATCHes (needs a superuser; skipped otherwise).
+  await pool.query('CHECKPOINT').catch(() => undefined);
   const outside = (await pool.query(`SELECT scim_id FROM scim_user WHERE list_id = $1 ORDER BY created_at OFFSET $2`, [listId, GROUP_MEMBERS])).rows.map((r) => r.scim_id as string);
   console.log(`\nSCIM: seeded a ${GROUP_MEMBERS.toLocaleString()}-member group in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-  const times: number[] = [];
   let bytes = 0;
-  for (let i = 0; i < 3; i++) {
-    const members = outside.slice(i * GROUP_ADDED, (i + 1) * GROUP_ADDED).map((value) => ({ value }));
+  const addMembers = async (group: string, ids: string[]): Promise<number> => {
     const s = performance.now();
-    const res = await fetch(`${appUrl}/scim/v2/lists/${listId}/Groups/${groupId}`, {
+    const res = await fetch(`${appUrl}/scim/v2/lists/${listId}/Groups/${group}`, {
       method: 'PATCH',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json', 'user-agent': 'Azure AD SCIM Bench' },
-      body: JSON.stringify({ schemas: [PATCH], Operations: [{ op: 'Add', path: 'members', value: members }] }),
+      body: JSON.stringify({ schemas: [PATCH], Operations: [{ op: 'Add', path: 'members', value: ids.map((value) => ({ value })) }] }),
     });
     bytes = (await res.arrayBuffer()).byteLength;
-    times.push(performance.now() - s);
-    if (res.status >= 300) return `MISS group PATCH answered ${res.status}`;
-  }
+    if (res.status >= 300) throw new Error(`group PATCH answered ${res.status}`);
+    return performance.now() - s;
+  };
+  // The process's first group write (new code paths compiled, each pooled connection opening the
+  // person table's twenty indexes) goes to a small group of 1,000 members of its own, reported apart.
+  const small = (await pool.query(`INSERT INTO scim_group (id, organization_id, list_id, display_name) VALUES (gen_random_uuid(), $1, $2, 'Warm-up') RETURNING id`, [orgId, listId])).rows[0].id as string;
+  const first = await addMembers(small, outside.slice(3 * GROUP_ADDED, 4 * GROUP_ADDED));
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) times.push(await addMembers(groupId, outside.slice(i * GROUP_ADDED, (i + 1) * GROUP_ADDED)));
   const members = Number((await pool.query(`SELECT count(*) FROM scim_group_member WHERE group_id = $1`, [groupId])).rows[0].count);
   if (members !== GROUP_MEMBERS + 3 * GROUP_ADDED) return `MISS group PATCH: the group has ${members} members, not ${GROUP_MEMBERS + 3 * GROUP_ADDED}`;
   const worst = Math.max(...times);
-  return `${worst < 500 ? 'MET ' : 'MISS'} PATCH adding ${GROUP_ADDED.toLocaleString()} members to a ${GROUP_MEMBERS.toLocaleString()}-member group under 500 ms: ${times.map((x) => x.toFixed(0)).join(', ')} ms (response ${bytes.toLocaleString()} bytes)`;
+  return `${worst < 500 ? 'MET ' : 'MISS'} PATCH adding ${GROUP_ADDED.toLocaleString()} members to a ${GROUP_MEMBERS.toLocaleString()}-member group under 500 ms: ${times.map((x) => x.toFixed(0)).join(', ')} ms (response ${bytes.toLocaleString()} bytes; the process's first group PATCH, 1,000 members into an empty group: ${first.toFixed(0)} ms)`;
 }
 
 async function main(): Promise<void> {
@@ -212,9 +220,9 @@ async function main(): Promise<void> {
         await pool.query(
           `INSERT INTO person (id, organization_id, list_id, uid, "values", source, source_anchor, created_at)
            SELECT gen_random_uuid(), $1, $2, 'user' || i || '@bench.example', jsonb_build_object('username', 'user' || i || '@bench.example', 'first_name', 'First' || i, 'last_name', 'Last' || i),
-                  'scim', md5($2 || i)::uuid::text, now() - (($3 - i) || ' seconds')::interval
+                  'scim', md5($4 || i)::uuid::text, now() - (($3 - i) || ' seconds')::interval
              FROM generate_series(1, $3) i`,
-          [org, id, people],
+          [org, id, people, `${id}:`],
         );
         await pool.query(
           `INSERT INTO scim_user (person_id, organization_id, list_id, scim_id, user_name, resource, created_at, updated_at)

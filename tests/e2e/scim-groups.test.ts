@@ -111,4 +111,33 @@ describe('SCIM /Groups through HTTP and PostgreSQL', () => {
     expect((await scim.post('/Groups', { schemas: [GROUP] })).body.scimType).toBe('invalidValue');
     expect((await scim.patch(`/Groups/${ids.engineering}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'owner', value: 'x' }] })).body.scimType).toBe('invalidPath');
   });
+
+  it('answers a PATCH of a group of more than 1,000 members with 204 (no members sent back), and with the resource when attributes are asked for', async () => {
+    // RFC 7644 §3.5.2 allows 200 with the resource or 204; Entra and Okta accept either.
+    const big = await scim.post('/Groups', { schemas: [GROUP], displayName: 'Everyone' });
+    const db = server.app.orm.em.getConnection();
+    // 1,001 members, seeded set-based (the users exist only as rows: the group holds them).
+    await db.execute(
+      `WITH p AS (
+         INSERT INTO person (id, organization_id, list_id, uid, "values", source, source_anchor)
+         SELECT gen_random_uuid(), l.organization_id, l.id, 'bulk' || i, jsonb_build_object('username', 'bulk' || i), 'scim', 'bulk-' || i
+           FROM master_list l, generate_series(1, 1001) i WHERE l.id = ?
+         RETURNING id, organization_id, list_id, uid, source_anchor
+       ), u AS (
+         INSERT INTO scim_user (person_id, organization_id, list_id, scim_id, user_name, resource)
+         SELECT id, organization_id, list_id, source_anchor, uid, jsonb_build_object('userName', uid) FROM p RETURNING person_id
+       )
+       INSERT INTO scim_group_member (group_id, person_id) SELECT ?, person_id FROM u`,
+      [listId, big.body.id],
+    );
+    const add = await scim.patch(`/Groups/${big.body.id}`, { schemas: [PATCH], Operations: [{ op: 'Add', path: 'members', value: [{ value: ids.ann }] }] }, ENTRA);
+    expect(add.status).toBe(204);
+    expect(add.headers.get('etag')).toMatch(/^W\/"/);
+    expect((await groupsOf()).ann).toContain('Everyone');
+    const asked = await scim.patch(`/Groups/${big.body.id}?attributes=displayName`, { schemas: [PATCH], Operations: [{ op: 'Remove', path: 'members', value: [{ value: ids.ann }] }] }, ENTRA);
+    expect(asked.status).toBe(200);
+    expect(asked.body).toMatchObject({ id: big.body.id, displayName: 'Everyone' });
+    expect(asked.body.members).toBeUndefined();
+    expect(String((await groupsOf()).ann ?? '')).not.toContain('Everyone');
+  });
 });

@@ -89,6 +89,7 @@ export class EventBus {
   private stopped = false;
   /** Events of committed transactions, sent together at the end of the current turn. */
   private pending: DomainEvent[] = [];
+  private sending: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly databaseUrl: string,
@@ -109,7 +110,8 @@ export class EventBus {
    */
   publishAfterCommit(events: readonly DomainEvent[]): void {
     if (events.length === 0 || this.stopped) return;
-    if (this.pending.length === 0) setImmediate(() => void this.flush());
+    // One statement at a time on the connection: the next turn's waits for the one being sent.
+    if (this.pending.length === 0) setImmediate(() => (this.sending = this.sending.then(() => this.flush())));
     this.pending.push(...events);
   }
 

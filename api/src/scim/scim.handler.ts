@@ -46,6 +46,8 @@ export interface ScimOutcome {
 }
 
 type Json = Record<string, unknown>;
+/** Groups with more members than this answer a PATCH with 204 (no body) unless attributes are asked for. */
+const LARGE_GROUP = 1000;
 /** Deeper bodies are refused: no SCIM resource nests more than a few levels (RFC 7643 §2.4, §8.7.1). */
 const MAX_BODY_DEPTH = 32;
 const JSON_TYPES = /^application\/(scim\+)?json\b/i;
@@ -293,7 +295,12 @@ export class ScimHandler {
       case 'PATCH': {
         outcome.operation = 'update';
         const updated = await store.update(em, caller, actor, group, groupPatch(this.parseBody(req)));
-        // Entra expects 204 or 200; a body of a large group is only sent when asked for.
+        // RFC 7644 §3.5.2: 200 with the resource, or 204. A large group is answered 204 unless the
+        // request names the attributes it wants back: adding 1,000 members to a group of 50,000
+        // must not send the 50,000 back (Entra and Okta accept either answer).
+        if (!req.query.attributes && !req.query.excludedAttributes && withMembers(req.query)) {
+          if (await store.hasMoreMembersThan(em, updated.id, LARGE_GROUP)) return { status: 204, headers: { ETag: etag(updated.version) } };
+        }
         return present(updated);
       }
       case 'DELETE':

@@ -1,10 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { RawSql, SqlDb } from '../../db/raw-sql.js';
 import type { Clock } from '../../shared/clock.js';
 import type { IdGenerator } from '../../shared/ids.js';
 import { isUuid } from '../../shared/ids.js';
 import { isUniqueViolation } from '../../shared/errors.js';
 import type { Actor } from '../../audit/audit-entry.entity.js';
 import { applyPlan, loadCandidates } from '../../sync/engine/apply.js';
+import type { EventBus, PersonEvent } from '../../events/event-bus.js';
 import { emptyPlan } from '../../sync/engine/plan.js';
 import { scimErrors } from '../rfc7644/errors.js';
 import type { Filter } from '../rfc7644/filter.js';
@@ -86,7 +88,7 @@ export function groupFilterToSql(f: Filter): SqlFragment {
  * group membership can drive list filters. Deleting a group never deactivates anyone.
  */
 export class ScimGroupsStore {
-  constructor(private readonly deps: { clock: Clock; ids: IdGenerator }) {}
+  constructor(private readonly deps: { clock: Clock; ids: IdGenerator; sql: RawSql; events: Pick<EventBus, 'publishAfterCommit'> }) {}
 
   async get(em: EntityManager, listId: string, id: string): Promise<StoredGroup | null> {
     if (!isUuid(id)) return null;
@@ -107,6 +109,12 @@ export class ScimGroupsStore {
     return { total: count?.n ?? 0, groups: rows.map(toGroup) };
   }
 
+  /** Whether a group has more than `n` members (reads at most n + 1 index entries). */
+  async hasMoreMembersThan(em: EntityManager, groupId: string, n: number): Promise<boolean> {
+    const [row] = await em.execute<Array<{ more: boolean }>>(`SELECT count(*) > ? AS more FROM (SELECT 1 FROM scim_group_member WHERE group_id = ? LIMIT ?) x`, [n, groupId, n + 1]);
+    return row?.more === true;
+  }
+
   /** Members of groups, by group id (user id and display). */
   async members(em: EntityManager, groupIds: string[]): Promise<Map<string, GroupMember[]>> {
     const out = new Map<string, GroupMember[]>(groupIds.map((id) => [id, []]));
@@ -124,36 +132,42 @@ export class ScimGroupsStore {
   async create(em: EntityManager, caller: ScimCaller, actor: Actor, input: { displayName: string; externalId: string | null; members: string[] }): Promise<StoredGroup> {
     const id = this.deps.ids.uuid();
     const now = this.deps.clock.now();
+    const events: PersonEvent[] = [];
     await this.unique(input.displayName, () =>
-      em.transactional(async (tem) => {
+      this.deps.sql.transaction(async (tem) => {
         await tem.execute(`INSERT INTO scim_group (id, organization_id, list_id, display_name, external_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`, [id, caller.organizationId, caller.listId, input.displayName, input.externalId, now, now]);
-        await this.change(tem, caller, actor, id, { add: input.members, remove: [], replaceMembers: null });
+        await this.change(tem, caller, actor, id, { add: input.members, remove: [], replaceMembers: null }, events);
       }),
     );
+    this.deps.events.publishAfterCommit(events);
     return (await this.get(em, caller.listId, id))!;
   }
 
   /** PUT (Okta) and PATCH: attributes and membership commands in one transaction. */
   async update(em: EntityManager, caller: ScimCaller, actor: Actor, group: StoredGroup, change: GroupChange): Promise<StoredGroup> {
+    const events: PersonEvent[] = [];
     await this.unique(change.displayName ?? group.displayName, () =>
-      em.transactional(async (tem) => {
+      this.deps.sql.transaction(async (tem) => {
         await tem.execute(
           `UPDATE scim_group SET display_name = coalesce(?, display_name), external_id = CASE WHEN ? THEN ? ELSE external_id END, version = version + 1, updated_at = ? WHERE id = ?`,
           [change.displayName ?? null, change.externalId !== undefined, change.externalId ?? null, this.deps.clock.now(), group.id],
         );
-        await this.change(tem, caller, actor, group.id, change, change.displayName !== undefined && change.displayName !== group.displayName);
+        await this.change(tem, caller, actor, group.id, change, events, change.displayName !== undefined && change.displayName !== group.displayName);
       }),
     );
+    this.deps.events.publishAfterCommit(events);
     return (await this.get(em, caller.listId, group.id))!;
   }
 
   /** Deletes a group; its members stay as they are, only their "groups" field changes. */
   async delete(em: EntityManager, caller: ScimCaller, actor: Actor, group: StoredGroup): Promise<void> {
-    await em.transactional(async (tem) => {
+    const events: PersonEvent[] = [];
+    await this.deps.sql.transaction(async (tem) => {
       const gone = await tem.execute<Array<{ person_id: string }>>(`DELETE FROM scim_group_member WHERE group_id = ? RETURNING person_id`, [group.id]);
       await tem.execute(`DELETE FROM scim_group WHERE id = ?`, [group.id]);
-      await this.rewriteGroupsField(tem, caller, actor, gone.map((r) => r.person_id));
+      await this.rewriteGroupsField(tem, caller, actor, gone.map((r) => r.person_id), events);
     });
+    this.deps.events.publishAfterCommit(events);
   }
 
   private async unique(displayName: string, run: () => Promise<void>): Promise<void> {
@@ -166,7 +180,7 @@ export class ScimGroupsStore {
   }
 
   /** Applies membership commands set-based, then rewrites the affected people's "groups" field. */
-  private async change(tem: EntityManager, caller: ScimCaller, actor: Actor, groupId: string, change: GroupChange, renamed = false): Promise<void> {
+  private async change(tem: SqlDb, caller: ScimCaller, actor: Actor, groupId: string, change: GroupChange, events: PersonEvent[], renamed = false): Promise<void> {
     const ids = [...new Set([...change.add, ...change.remove, ...(change.replaceMembers ?? [])])];
     const people = new Map<string, string>();
     if (ids.length > 0) {
@@ -195,14 +209,14 @@ export class ScimGroupsStore {
       const all = await tem.execute<Array<{ person_id: string }>>(`SELECT person_id FROM scim_group_member WHERE group_id = ?`, [groupId]);
       all.forEach((r) => affected.add(r.person_id));
     }
-    await this.rewriteGroupsField(tem, caller, actor, [...affected]);
+    await this.rewriteGroupsField(tem, caller, actor, [...affected], events);
   }
 
   /**
    * Writes each person's group names (sorted, comma-separated) into the "groups" field as a plan
    * of updates applied by the engine. Adds the field, locked by a SCIM mapping, the first time.
    */
-  private async rewriteGroupsField(tem: EntityManager, caller: ScimCaller, actor: Actor, personIds: string[]): Promise<void> {
+  private async rewriteGroupsField(tem: SqlDb, caller: ScimCaller, actor: Actor, personIds: string[], events: PersonEvent[]): Promise<void> {
     if (personIds.length === 0) return;
     await this.ensureGroupsField(tem, caller);
     const [people, names] = await Promise.all([
@@ -224,10 +238,11 @@ export class ScimGroupsStore {
       else values[GROUPS_FIELD] = after;
       plan.updates.push({ personId: p.id, uid: p.uid, anchor: p.sourceAnchor ?? p.id, changes: [{ field: GROUPS_FIELD, before, after }], values, reanchor: false });
     }
-    await applyPlan(tem, { organizationId: caller.organizationId, listId: caller.listId, source: SCIM_PROVIDER, actor }, plan, this.deps.clock);
+    // Events after commit, as for users (see EventBus.publishAfterCommit).
+    await applyPlan(tem, { organizationId: caller.organizationId, listId: caller.listId, source: SCIM_PROVIDER, actor }, plan, this.deps.clock, undefined, { joinTransaction: true, collectEvents: events });
   }
 
-  private async ensureGroupsField(tem: EntityManager, caller: ScimCaller): Promise<void> {
+  private async ensureGroupsField(tem: SqlDb, caller: ScimCaller): Promise<void> {
     await tem.execute(
       `INSERT INTO list_field (id, organization_id, list_id, key, label, type, required, description, position)
        SELECT ?, ?, ?, ?, 'Groups', 'TEXT', false, 'Groups the identity provider assigned, comma-separated (SCIM).', coalesce(max(position), -1) + 1 FROM list_field WHERE list_id = ?
