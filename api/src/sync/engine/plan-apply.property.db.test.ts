@@ -131,8 +131,12 @@ describe('plan and apply, as properties', () => {
             const between = await loadCurrent(orm.em.fork(), listId);
             const again = plan(between, second, opts(o));
             const putOff = new Set(p.problems.map((x) => x.anchor));
-            const putOffPeople = new Set(between.filter((c) => c.sourceAnchor !== null && putOff.has(c.sourceAnchor)).map((c) => c.id));
             const w = writes(again);
+            // People a put-off record holds, or adopts now (matched by email, not yet anchored).
+            const putOffPeople = new Set([
+              ...between.filter((c) => c.sourceAnchor !== null && putOff.has(c.sourceAnchor)).map((c) => c.id),
+              ...w.updates.filter((u) => putOff.has(u.anchor)).map((u) => u.personId),
+            ]);
             expect(w.creates.filter((c) => !putOff.has(c.anchor))).toEqual([]);
             expect(w.updates.filter((u) => !putOff.has(u.anchor))).toEqual([]);
             expect(w.deactivations.filter((r) => !putOffPeople.has(r.personId))).toEqual([]);
