@@ -18,8 +18,8 @@ import { ANCHOR_EVERY, PageAnchors } from './page-anchors.js';
 import { SCIM_PROVIDER, type ScimCaller } from '../scim-connections.service.js';
 import { GROUPS_ATTRIBUTE } from './scim-groups.store.js';
 
-/** A provisioned user as stored: Rollcall's SCIM id, the IdP's identifiers, the resource, the person's state. */
-export interface StoredUser {
+/** A provisioned user as a read shows it: Rollcall's SCIM id, the IdP's identifiers, the resource, the person's status. */
+export interface ListedUser {
   personId: string;
   scimId: string;
   userName: string;
@@ -32,11 +32,14 @@ export interface StoredUser {
   updatedAt: Date;
   /** The groups the user is a member of, as `{ value: group id, display }`. */
   groups: Array<{ value: string; display: string }>;
-  /** The person as the engine plans against it. */
+}
+
+/** A provisioned user as stored, with the person as the engine plans against it (for writes). */
+export interface StoredUser extends ListedUser {
   person: CurrentPerson;
 }
 
-type Row = {
+type ListedRow = {
   person_id: string;
   scim_id: string;
   user_name: string;
@@ -47,19 +50,18 @@ type Row = {
   status: string;
   created_at: string;
   updated_at: string;
-  uid: string;
-  values: Record<string, unknown>;
-  source: string | null;
-  source_anchor: string | null;
   groups: Array<{ value: string; display: string }>;
 };
+type Row = ListedRow & { uid: string; values: Record<string, unknown>; source: string | null; source_anchor: string | null };
 /** The user's groups in the same statement (no second round trip per read). */
 const GROUPS = `(SELECT coalesce(jsonb_agg(jsonb_build_object('value', g.id, 'display', g.display_name) ORDER BY lower(g.display_name)), '[]'::jsonb)
     FROM scim_group_member m JOIN scim_group g ON g.id = m.group_id WHERE m.person_id = su.person_id) AS groups`;
-const COLUMNS = `su.person_id, su.scim_id, su.user_name, su.external_id, su.resource, su.version AS su_version, p.version AS p_version, p.status, su.created_at, su.updated_at,
-  p.uid, p."values", p.source, p.source_anchor, ${GROUPS}`;
+/** What reads return (lookups and pages read no person values: they do not show them). */
+const LISTED = `su.person_id, su.scim_id, su.user_name, su.external_id, su.resource, su.version AS su_version, p.version AS p_version, p.status, su.created_at, su.updated_at, ${GROUPS}`;
+/** What writes need: the listed columns and the person. */
+const COLUMNS = `${LISTED}, p.uid, p."values", p.source, p.source_anchor`;
 const SELECT = `SELECT ${COLUMNS} FROM scim_user su JOIN person p ON p.id = su.person_id`;
-const toUser = (r: Row): StoredUser => ({
+const toListed = (r: ListedRow): ListedUser => ({
   personId: r.person_id,
   scimId: r.scim_id,
   userName: r.user_name,
@@ -70,6 +72,9 @@ const toUser = (r: Row): StoredUser => ({
   createdAt: new Date(r.created_at),
   updatedAt: new Date(r.updated_at),
   groups: r.groups,
+});
+const toUser = (r: Row): StoredUser => ({
+  ...toListed(r),
   person: { id: r.person_id, uid: r.uid, status: r.status as CurrentPerson['status'], values: r.values as CurrentPerson['values'], source: r.source, sourceAnchor: r.source_anchor },
 });
 
@@ -190,7 +195,7 @@ export class ScimUsersStore {
    * joined only when the filter needs it (`active`). Pages deep in the default order skip no more
    * than ANCHOR_EVERY entries (`deepPage`).
    */
-  async list(listId: string, q: ListQuery): Promise<{ total: number; users: StoredUser[] }> {
+  async list(listId: string, q: ListQuery): Promise<{ total: number; users: ListedUser[] }> {
     const where = q.filter ? filterToSql(q.filter) : { sql: 'TRUE', params: [] };
     const sort = q.sortBy ? sortExpression(q.sortBy) : { sql: 'su.created_at', params: [] };
     const dir = q.descending ? 'DESC' : 'ASC';
@@ -202,16 +207,16 @@ export class ScimUsersStore {
     if (q.count === 0) return { total: await countTotal(), users: [] };
     const deep = !q.filter && !q.sortBy && !q.descending ? await this.deepPage(listId, q) : null;
     if (deep) return { total: deep.total ?? (await countTotal()), users: deep.users };
-    const rows = await sql.query<Row>(
+    const rows = await sql.query<ListedRow>(
       // ARRAY(subquery) keeps the subquery's order; WITH ORDINALITY numbers it for the final ORDER BY.
       numbered(`WITH page AS (SELECT * FROM unnest(ARRAY(SELECT su.person_id FROM ${from} WHERE su.list_id = ? AND ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?)) WITH ORDINALITY AS page(person_id, n))
-       ${SELECT} JOIN page ON page.person_id = su.person_id ORDER BY page.n`),
+       SELECT ${LISTED} FROM scim_user su JOIN person p ON p.id = su.person_id JOIN page ON page.person_id = su.person_id ORDER BY page.n`),
       [listId, ...where.params, ...sort.params, q.count, q.startIndex - 1],
     );
     // A page that is not full ends the results, so it gives the total without counting: identity
     // providers' `userName eq` lookups are one statement.
     const total = rows.length < q.count && (rows.length > 0 || q.startIndex === 1) ? q.startIndex - 1 + rows.length : await countTotal();
-    return { total, users: rows.map(toUser) };
+    return { total, users: rows.map(toListed) };
   }
 
   /**
@@ -219,22 +224,22 @@ export class ScimUsersStore {
    * nearest remembered position (PageAnchors), and the total as the remembered count plus the users
    * created after the last remembered one, in the page's statement. Null for a page near the start.
    */
-  private async deepPage(listId: string, q: ListQuery): Promise<{ total: number | null; users: StoredUser[] } | null> {
+  private async deepPage(listId: string, q: ListQuery): Promise<{ total: number | null; users: ListedUser[] } | null> {
     if (q.startIndex <= ANCHOR_EVERY) return null;
     const a = await this.anchors.get(this.deps.sql, listId);
     const k = Math.min(Math.floor((q.startIndex - 1) / ANCHOR_EVERY), a.anchors.length);
     if (k === 0 || !a.last) return null;
     const from = a.anchors[k - 1]!;
-    const rows = await this.deps.sql.query<Row & { tail: number }>(
+    const rows = await this.deps.sql.query<ListedRow & { tail: number }>(
       numbered(`WITH page AS (SELECT * FROM unnest(ARRAY(
          SELECT su.person_id FROM scim_user su WHERE su.list_id = ? AND (su.created_at, su.person_id) > (?::timestamptz, ?::uuid)
           ORDER BY su.created_at, su.person_id LIMIT ? OFFSET ?)) WITH ORDINALITY AS page(person_id, n))
-       SELECT ${COLUMNS}, (SELECT count(*)::int FROM scim_user t WHERE t.list_id = ? AND (t.created_at, t.person_id) > (?::timestamptz, ?::uuid)) AS tail
+       SELECT ${LISTED}, (SELECT count(*)::int FROM scim_user t WHERE t.list_id = ? AND (t.created_at, t.person_id) > (?::timestamptz, ?::uuid)) AS tail
          FROM scim_user su JOIN person p ON p.id = su.person_id JOIN page ON page.person_id = su.person_id ORDER BY page.n`),
       [listId, from.createdAt, from.personId, q.count, q.startIndex - 1 - k * ANCHOR_EVERY, listId, a.last.createdAt, a.last.personId],
     );
     const total = rows.length === 0 ? null : rows.length < q.count ? q.startIndex - 1 + rows.length : a.total + rows[0]!.tail;
-    return { total, users: rows.map(toUser) };
+    return { total, users: rows.map(toListed) };
   }
 
   /**
