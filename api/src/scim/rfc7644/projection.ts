@@ -44,8 +44,11 @@ export function project(resource: Json, attributes?: string, excluded?: string):
     }
     return out;
   }
+  const exclude = parse(excluded);
+  // Nothing to drop: the resource as it is (callers pass a representation built for this answer).
+  if (exclude.length === 0) return resource;
   const out = structuredClone(resource);
-  for (const p of parse(excluded)) {
+  for (const p of exclude) {
     const holder = p.schema ? (out[keyOf(out, p.schema) ?? ''] as Json | undefined) : out;
     if (!holder || typeof holder !== 'object') continue;
     const k = keyOf(holder, p.attr);
