@@ -24,7 +24,8 @@ interface Anchors {
  * Positions of a list's users in the default order, remembered every ANCHOR_EVERY users, so that a
  * page at `startIndex` deep in the list is a keyset scan from the nearest position before it
  * (at most ANCHOR_EVERY - 1 index entries skipped) instead of an OFFSET over everything before it.
- * One index-only pass reads them, at most once per ANCHORS_TTL_MS per list and process. Users are
+ * One index-only pass reads them, at most once per ANCHORS_TTL_MS per list and process, in the
+ * background once a list has positions (the known ones answer meanwhile). Users are
  * appended at the end of this order (created_at is the write's time), so positions stay true while
  * users are created; a user erased or a create that commits after a later one shifts later pages by
  * one until the positions are read again, which RFC 7644 §3.4.2.4 allows ("clients MUST be prepared
@@ -39,10 +40,17 @@ export class PageAnchors {
   async get(sql: RawSql, listId: string): Promise<Anchors> {
     const known = this.lists.get(listId);
     if (known && known.until > this.now()) return known;
-    const pending = this.reading.get(listId);
-    if (pending) return pending;
+    const pending = this.reading.get(listId) ?? this.refresh(sql, listId);
+    // Positions read before stay true while users are appended: they answer at once while newer
+    // ones are read (only a list's first deep page in a process waits for the pass).
+    return known ?? pending;
+  }
+
+  private refresh(sql: RawSql, listId: string): Promise<Anchors> {
     const read = this.read(sql, listId).finally(() => this.reading.delete(listId));
     this.reading.set(listId, read);
+    // A failed refresh in the background is retried by the next page; a waiting caller sees it.
+    read.catch(() => undefined);
     return read;
   }
 
