@@ -294,7 +294,8 @@ export class SyncRunner {
         await streaming.begin();
       }
       const target = staged?.tx ?? streaming ?? em;
-      writing = writing.then(() => applyPlan(target, ctx, batch, this.deps.clock, WRITE_BATCH)).then((r) => {
+      // Inside the run's own transaction a failed batch fails the run whole: no savepoint per batch.
+      writing = writing.then(() => applyPlan(target, ctx, batch, this.deps.clock, WRITE_BATCH, { joinTransaction: target !== em })).then((r) => {
         for (const k of ['created', 'updated', 'deactivated', 'reactivated'] as const) written[k] += r[k];
       });
       writing.catch(() => undefined);
