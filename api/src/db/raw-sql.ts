@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AnyEntity, EntityData, QueryResult } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/postgresql';
 
@@ -129,7 +130,9 @@ export class RawSql {
   private nameOf(text: string): string | undefined {
     const known = this.names.get(text);
     if (known || this.names.size >= MAX_PREPARED) return known;
-    const name = `rollcall_${this.names.size + 1}`;
+    // Named by content: every RawSql on the same pool gives a text the same name, and a name never
+    // stands for two texts on one connection (node-postgres refuses that).
+    const name = `rollcall_${createHash('sha256').update(text).digest('base64url').slice(0, 24)}`;
     this.names.set(text, name);
     return name;
   }

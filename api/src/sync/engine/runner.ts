@@ -8,6 +8,7 @@ import { ListFieldSchema, MasterListSchema, type ListField } from '../../lists/l
 import { mapRecord, type FieldMappingRule } from './mapping.js';
 import { emptyPlan, planCounts, Planner } from './plan.js';
 import { checkReview, checkSafety, DEFAULT_THRESHOLD, describeRejected, splitForReview, withoutRejected, type DeactivationThreshold, type HeldPlanRejections } from './safety.js';
+import { RawSql, type SqlDb } from '../../db/raw-sql.js';
 import { activeSourcePeople, applyPlan, emailIndex, loadCandidates, mappingRules, peopleByAnchor, peopleCounts, tidySearchIndex, type ApplyContext, type ApplyResult } from './apply.js';
 import type { CurrentPerson, DesiredPerson, Plan, PlanProblem, SourceRecord } from './types.js';
 import { CHANNEL, type SyncRunFinishedEvent } from '../../events/event-bus.js';
@@ -113,7 +114,11 @@ export interface RunObserver {
 const RUN_SECONDS = `extract(epoch FROM (finished_at - coalesce(started_at, created_at)))::float8`;
 
 export class SyncRunner {
-  constructor(private readonly deps: { orm: MikroORM; clock: Clock; ids: IdGenerator; logger: Logger; /** Default STALE_AFTER_MS. */ staleAfterMs?: number; /** Told of every run that ends (metrics). */ observer?: RunObserver }) {}
+  private readonly sql: RawSql;
+
+  constructor(private readonly deps: { orm: MikroORM; clock: Clock; ids: IdGenerator; logger: Logger; /** Default STALE_AFTER_MS. */ staleAfterMs?: number; /** Told of every run that ends (metrics). */ observer?: RunObserver }) {
+    this.sql = new RawSql(deps.orm);
+  }
 
   /**
    * Records a run as QUEUED (it becomes RUNNING when a worker takes it). Refused with CONFLICT
@@ -250,7 +255,7 @@ export class SyncRunner {
     const limit = req.threshold ?? { percent: list.deactivationLimitPercent ?? DEFAULT_THRESHOLD.percent, absolute: list.deactivationLimitCount ?? DEFAULT_THRESHOLD.absolute };
     const start = await peopleCounts(em, list.id);
     const planner = new Planner({ source: req.source.name, uidKey: uidField.key, emailKey, ownedKeys: rules.map((r) => r.fieldKey), createInactive: req.createInactive ?? false, handFed: req.source.handFed ?? false });
-    const lookup = new CandidateLookup(em, list.id, req.source.name, uidField.key, emailKey, start.people > 0);
+    const lookup = new CandidateLookup(em, this.sql.db, list.id, req.source.name, uidField.key, emailKey, start.people > 0);
 
     // What is planned and not yet written; what was handed to the writer already.
     let pending = emptyPlan();
@@ -582,6 +587,8 @@ class CandidateLookup {
 
   constructor(
     private readonly em: EntityManager,
+    /** Candidate lookups as prepared statements with array parameters (RawSql), not inlined texts of ~50 KB. */
+    private readonly db: SqlDb,
     private readonly listId: string,
     private readonly source: string,
     private readonly uidKey: string,
@@ -604,7 +611,7 @@ class CandidateLookup {
 
   async candidates(desired: readonly DesiredPerson[], planner: Planner): Promise<CurrentPerson[]> {
     if (!this.listHadPeople || desired.length === 0) return [];
-    const { em, listId, source } = this;
+    const { db, listId, source } = this;
     const free = (p: CurrentPerson | undefined) => (p && !planner.isMatched(p) ? p : undefined);
     const uidOf = (d: DesiredPerson) => {
       const v = d.values[this.uidKey];
@@ -620,7 +627,7 @@ class CandidateLookup {
     }
     const byAnchor = new Map<string, CurrentPerson>();
     const byUid = new Map<string, CurrentPerson>();
-    for (const p of await loadCandidates(em, listId, source, { anchors: desired.map((d) => d.anchor), uids, ids: [] })) {
+    for (const p of await loadCandidates(db, listId, source, { anchors: desired.map((d) => d.anchor), uids, ids: [] })) {
       if (p.source === source && p.sourceAnchor !== null) byAnchor.set(p.sourceAnchor, p);
       if (uids.has(p.uid)) byUid.set(p.uid, p);
       found.set(p.id, p);
@@ -640,7 +647,7 @@ class CandidateLookup {
           const id = emails.get(e);
           if (id && !found.has(id)) ids.add(id);
         }
-        if (ids.size > 0) for (const p of await loadCandidates(em, listId, source, { anchors: [], uids: [], ids })) found.set(p.id, p);
+        if (ids.size > 0) for (const p of await loadCandidates(db, listId, source, { anchors: [], uids: [], ids })) found.set(p.id, p);
       }
     }
     return [...found.values()];
