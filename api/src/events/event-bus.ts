@@ -159,9 +159,13 @@ export class EventBus {
       }
     });
     client.on('error', (err) => {
-      this.logger.warn({ err: err.message }, 'event listener connection lost; reconnecting');
       this.client = null;
       void client.end().catch(() => undefined);
+      if (this.stopped) return;
+      // Said after a moment, and not at all when this process is stopping too (see SyncQueue's error handler).
+      setTimeout(() => {
+        if (!this.stopped) this.logger.warn({ err: err.message }, 'event listener connection lost; reconnecting');
+      }, 500).unref();
       this.reconnectLater(1000);
     });
     await client.connect();
@@ -175,6 +179,11 @@ export class EventBus {
       if (this.stopped) return;
       this.connect().catch(() => this.reconnectLater(Math.min(delayMs * 2, 30_000)));
     }, delayMs).unref();
+  }
+
+  /** Stops listening for good from now on, ahead of `stop` (the process is shutting down): a connection lost now is not retried. */
+  beginStop(): void {
+    this.stopped = true;
   }
 
   async stop(): Promise<void> {

@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from '../shared/db-unavailable.js';
 import PgBoss from 'pg-boss';
 import type { Logger } from '../shared/logger.js';
 import { withStartupLock } from '../db/startup-lock.js';
@@ -35,7 +36,15 @@ export class SyncQueue {
       // Queue upkeep (expiring jobs of a killed worker, archiving) runs where jobs run.
       supervise: handlers !== null,
     });
-    boss.on('error', (err) => this.deps.logger.error({ err }, 'job queue error'));
+    boss.on('error', (err) => {
+      if (!isDatabaseUnavailable(err)) return void this.deps.logger.error({ err }, 'job queue error');
+      // The database went away: pg-boss reconnects by itself, so a warning, unless this process is
+      // stopping too (Ctrl-C reaches an embedded PostgreSQL as fast as this process, which may hear
+      // of the closed connections before its own signal: hence the short wait before saying so).
+      setTimeout(() => {
+        if (!this.stopping) this.deps.logger.warn({ err: (err as Error).message }, 'job queue lost its database connection; it reconnects');
+      }, 500).unref();
+    });
     await boss.start();
     // Processes starting together take turns: concurrent create_queue calls deadlock in PostgreSQL.
     await withStartupLock(this.deps.databaseUrl, async () => {
@@ -77,6 +86,11 @@ export class SyncQueue {
     return [RUN_QUEUE, RETRY_QUEUE].flatMap((queue) =>
       ['created', 'retry', 'active'].map((state) => ({ queue, state, count: found.find((r) => r.queue === queue && r.state === state)?.count ?? 0 })),
     );
+  }
+
+  /** Takes no more jobs from now on, ahead of `stop` (the process is shutting down). */
+  beginStop(): void {
+    this.stopping = true;
   }
 
   async stop(): Promise<void> {
