@@ -99,6 +99,11 @@ describe('SCIM /Groups through HTTP and PostgreSQL', () => {
       { l: listId },
     );
     expect(filtered.edges.map((e) => e.node.uid)).toEqual(['bob']);
+    // Sortable like every field: its sort index is built in the background.
+    const db = server.app.orm.em.getConnection();
+    await expect
+      .poll(async () => (await db.execute<Array<{ valid: boolean }>>(`SELECT i.indisvalid AS valid FROM pg_class c JOIN pg_index i ON i.indexrelid = c.oid WHERE c.relname = 'person_sort_groups'`))[0]?.valid ?? false, { timeout: 10_000, interval: 100 })
+      .toBe(true);
   });
 
   it('refuses unknown members, duplicate names and groups of another list', async () => {
