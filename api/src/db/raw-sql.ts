@@ -33,7 +33,7 @@ export interface SqlDb {
  * Rewrites `?` placeholders (as MikroORM's `execute` takes them) to PostgreSQL's `$1, $2, …`.
  * Only for Rollcall's own statements, which use no `?` operator and no `?` inside literals.
  */
-export function numbered(sql: string): string {
+function numbered(sql: string): string {
   let i = 0;
   return sql.replace(/\?/g, () => `$${++i}`);
 }
@@ -54,7 +54,7 @@ export class RawSql {
 
   /** Statements with `?` placeholders, each on any connection of the pool, outside a transaction. */
   readonly db: SqlDb = {
-    execute: async <R extends Rows>(sql: string, params: unknown[] = []) => (await this.query(this.numbered(sql), params)) as unknown as R,
+    execute: async <R extends Rows>(sql: string, params: unknown[] = []) => (await this.select(sql, params)) as unknown as R,
     isInTransaction: () => false,
     transactional: (f) => this.transaction(f),
   };
@@ -73,6 +73,11 @@ export class RawSql {
 
   private get pool(): PoolClient {
     return this.orm.em.getConnection().getKnex().client as unknown as PoolClient;
+  }
+
+  /** Runs `sql` written with `?` placeholders (its `$n` form kept per text) with `params`; the rows. */
+  select<T>(sql: string, params: unknown[]): Promise<T[]> {
+    return this.query<T>(this.numbered(sql), params);
   }
 
   /** Runs `text` (with `$n` placeholders) with `values`; the rows. */

@@ -12,7 +12,8 @@ declare module 'express-serve-static-core' {
   }
 }
 
-const SCIM_MOUNT = /^\/scim\/v2\/lists\/[^/]+(\/.*)?$/;
+/** A list's SCIM service: its list id, then the SCIM path below the list's base URL. */
+export const SCIM_MOUNT = /^\/scim\/v2\/lists\/([^/]+)(\/.*)?$/;
 const SCIM_RESOURCES = new Set(['Users', 'Groups', 'ServiceProviderConfig', 'Schemas', 'ResourceTypes', 'Bulk', '.search', 'Me']);
 // Probes and scrapes are many and dull: logged at debug, counted like everything else.
 const QUIET = new Set(['/healthz', '/readyz', '/metrics']);
@@ -23,11 +24,15 @@ const QUIET = new Set(['/healthz', '/readyz', '/metrics']);
  */
 export function scimRoute(path: string): string | null {
   const scim = SCIM_MOUNT.exec(path);
-  if (!scim) return null;
-  const [resource, id, ...rest] = (scim[1] ?? '').split('/').filter(Boolean);
+  return scim ? scimRouteBelow(scim[2]) : null;
+}
+
+/** The route template of the SCIM path below a list's base URL (`/Users/123` → `…/Users/:id`). */
+export function scimRouteBelow(rest: string | undefined): string {
+  const [resource, id, ...more] = (rest ?? '').split('/').filter(Boolean);
   if (!resource) return '/scim/v2/lists/:listId';
   const known = SCIM_RESOURCES.has(resource) ? resource : ':other';
-  return `/scim/v2/lists/:listId/${known}${id ? (id === '.search' ? '/.search' : '/:id') : ''}${rest.length ? '/…' : ''}`;
+  return `/scim/v2/lists/:listId/${known}${id ? (id === '.search' ? '/.search' : '/:id') : ''}${more.length ? '/…' : ''}`;
 }
 
 /**

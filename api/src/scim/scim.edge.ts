@@ -3,7 +3,7 @@ import express from 'express';
 import type { Logger } from '../shared/logger.js';
 import type { Metrics } from '../shared/metrics.js';
 import { requestContext } from '../shared/request-context.js';
-import { observe, scimRoute } from '../http/observability.js';
+import { observe, SCIM_MOUNT, scimRouteBelow } from '../http/observability.js';
 import { setSecurityHeaders } from '../http/security.js';
 import { MAX_PAYLOAD_BYTES } from './rfc7643/discovery.js';
 import { scimErrors, type ScimError } from './rfc7644/errors.js';
@@ -11,7 +11,6 @@ import type { ScimHandler, ScimRequest, ScimResponse } from './scim.handler.js';
 
 /** Where every list's SCIM service is: `/scim/v2/lists/{listId}`, then the SCIM path. */
 export const SCIM_PREFIX = '/scim/v2/lists/';
-const MOUNT = /^\/scim\/v2\/lists\/([^/]+)(\/.*)?$/;
 const CONTENT_TYPE = 'application/scim+json; charset=utf-8';
 
 /** body-parser's reader: bodies of any content type (the handler checks it) up to 1 MB, charsets and gzip/deflate decoded. */
@@ -66,10 +65,10 @@ export function scimEdge(
     if (!url.startsWith(SCIM_PREFIX)) return false;
     const q = url.indexOf('?');
     const pathname = q < 0 ? url : url.slice(0, q);
-    const m = MOUNT.exec(pathname);
+    const m = SCIM_MOUNT.exec(pathname);
     if (!m) return false;
     const path = m[2] ?? '/';
-    const reqId = observe(req, res, deps.logger, deps.metrics, () => ({ route: scimRoute(pathname) ?? 'other', scim: true, path }));
+    const reqId = observe(req, res, deps.logger, deps.metrics, () => ({ route: scimRouteBelow(m[2]), scim: true, path }));
     setSecurityHeaders(res, deps.hsts);
     requestContext.run({ reqId }, () => void serve(req, res, decoded(m[1]!), path, q < 0 ? '' : url.slice(q + 1)));
     return true;

@@ -1,6 +1,6 @@
-import { isDatabaseUnavailable } from '../shared/db-unavailable.js';
 import PgBoss from 'pg-boss';
 import type { Logger } from '../shared/logger.js';
+import { isDatabaseUnavailable } from '../shared/db-unavailable.js';
 import { withStartupLock } from '../db/startup-lock.js';
 
 const RUN_QUEUE = 'sync-run';

@@ -1,4 +1,4 @@
-import { numbered, type RawSql } from '../../db/raw-sql.js';
+import type { RawSql } from '../../db/raw-sql.js';
 
 /** Every how many users of a list's default order a position is remembered. */
 export const ANCHOR_EVERY = 1000;
@@ -56,11 +56,11 @@ export class PageAnchors {
 
   private async read(sql: RawSql, listId: string): Promise<Anchors> {
     // created_at as text to the microsecond: a JavaScript Date would round it to the millisecond.
-    const rows = await sql.query<{ n: string; created_at: string; person_id: string; total: string }>(
-      numbered(`SELECT n, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_at, person_id, total FROM (
+    const rows = await sql.select<{ n: string; created_at: string; person_id: string; total: string }>(
+      `SELECT n, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_at, person_id, total FROM (
          SELECT su.created_at, su.person_id, row_number() OVER (ORDER BY su.created_at, su.person_id) AS n, count(*) OVER () AS total
            FROM scim_user su WHERE su.list_id = ?) x
-        WHERE n % ? = 0 OR n = total ORDER BY n`),
+        WHERE n % ? = 0 OR n = total ORDER BY n`,
       [listId, ANCHOR_EVERY],
     );
     const at = (r: { created_at: string; person_id: string }): Anchor => ({ createdAt: r.created_at, personId: r.person_id });

@@ -1,5 +1,5 @@
 import type { Clock } from '../../shared/clock.js';
-import { numbered, type RawSql } from '../../db/raw-sql.js';
+import type { RawSql } from '../../db/raw-sql.js';
 import type { EventBus, PersonEvent } from '../../events/event-bus.js';
 import type { IdGenerator } from '../../shared/ids.js';
 import { isUniqueViolation } from '../../shared/errors.js';
@@ -203,14 +203,14 @@ export class ScimUsersStore {
     const order = `${sort.sql} ${dir} NULLS LAST, su.person_id ${dir}`;
     const sql = this.deps.sql;
     const countTotal = async () =>
-      (await sql.query<{ n: number }>(numbered(`SELECT count(*)::int AS n FROM ${from} WHERE su.list_id = ? AND ${where.sql}`), [listId, ...where.params]))[0]?.n ?? 0;
+      (await sql.select<{ n: number }>(`SELECT count(*)::int AS n FROM ${from} WHERE su.list_id = ? AND ${where.sql}`, [listId, ...where.params]))[0]?.n ?? 0;
     if (q.count === 0) return { total: await countTotal(), users: [] };
     const deep = !q.filter && !q.sortBy && !q.descending ? await this.deepPage(listId, q) : null;
     if (deep) return { total: deep.total ?? (await countTotal()), users: deep.users };
-    const rows = await sql.query<ListedRow>(
+    const rows = await sql.select<ListedRow>(
       // ARRAY(subquery) keeps the subquery's order; WITH ORDINALITY numbers it for the final ORDER BY.
-      numbered(`WITH page AS (SELECT * FROM unnest(ARRAY(SELECT su.person_id FROM ${from} WHERE su.list_id = ? AND ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?)) WITH ORDINALITY AS page(person_id, n))
-       SELECT ${LISTED} FROM scim_user su JOIN person p ON p.id = su.person_id JOIN page ON page.person_id = su.person_id ORDER BY page.n`),
+      `WITH page AS (SELECT * FROM unnest(ARRAY(SELECT su.person_id FROM ${from} WHERE su.list_id = ? AND ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?)) WITH ORDINALITY AS page(person_id, n))
+       SELECT ${LISTED} FROM scim_user su JOIN person p ON p.id = su.person_id JOIN page ON page.person_id = su.person_id ORDER BY page.n`,
       [listId, ...where.params, ...sort.params, q.count, q.startIndex - 1],
     );
     // A page that is not full ends the results, so it gives the total without counting: identity
@@ -230,12 +230,12 @@ export class ScimUsersStore {
     const k = Math.min(Math.floor((q.startIndex - 1) / ANCHOR_EVERY), a.anchors.length);
     if (k === 0 || !a.last) return null;
     const from = a.anchors[k - 1]!;
-    const rows = await this.deps.sql.query<ListedRow & { tail: number }>(
-      numbered(`WITH page AS (SELECT * FROM unnest(ARRAY(
+    const rows = await this.deps.sql.select<ListedRow & { tail: number }>(
+      `WITH page AS (SELECT * FROM unnest(ARRAY(
          SELECT su.person_id FROM scim_user su WHERE su.list_id = ? AND (su.created_at, su.person_id) > (?::timestamptz, ?::uuid)
           ORDER BY su.created_at, su.person_id LIMIT ? OFFSET ?)) WITH ORDINALITY AS page(person_id, n))
        SELECT ${LISTED}, (SELECT count(*)::int FROM scim_user t WHERE t.list_id = ? AND (t.created_at, t.person_id) > (?::timestamptz, ?::uuid)) AS tail
-         FROM scim_user su JOIN person p ON p.id = su.person_id JOIN page ON page.person_id = su.person_id ORDER BY page.n`),
+         FROM scim_user su JOIN person p ON p.id = su.person_id JOIN page ON page.person_id = su.person_id ORDER BY page.n`,
       [listId, from.createdAt, from.personId, q.count, q.startIndex - 1 - k * ANCHOR_EVERY, listId, a.last.createdAt, a.last.personId],
     );
     const total = rows.length === 0 ? null : rows.length < q.count ? q.startIndex - 1 + rows.length : a.total + rows[0]!.tail;
