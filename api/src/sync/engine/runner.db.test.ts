@@ -231,4 +231,22 @@ describe('SyncRunner against PostgreSQL', () => {
     expect(await into(directory(users(14).slice(13)))).toMatchObject({ status: 'HALTED', reason: 'this list reviews directory changes before applying: 1 new person awaits approval' });
     expect(await people(`uid = 'E13'`)).toEqual([]);
   });
+
+  it('refreshes the planner statistics after a run that adds a large share of a list, not after a small one', async () => {
+    const tuples = async () => (await sql<Array<{ n: number }>>(`SELECT reltuples::int AS n FROM pg_class WHERE relname = 'person'`))[0]!.n;
+    const into = (source: Source) => runner.run({ organizationId: ORG, listId: REVIEWED, source, trigger: 'MANUAL', mode: 'FULL', actor });
+    await sql(`UPDATE master_list SET review_sync_changes = false, deactivation_limit_percent = 100, deactivation_limit_count = 1000000 WHERE id = ?`, [REVIEWED]);
+    await sql('ANALYZE person');
+    const before = await tuples();
+    // 2,000 new people on a list of 13 (E13 was held and never created): PostgreSQL learns the
+    // new size before the next run plans.
+    const big = users(2014).map((u, i) => (i < 14 ? u : { ...u, anchor: `big-${i}`, attributes: { ...u.attributes, employeeId: `B${i}`, mail: `B${i}@x.test` } }));
+    expect((await into(directory(big, 500))).counts.created).toBe(2001);
+    expect(await tuples()).toBeGreaterThanOrEqual(before + 2000);
+    // A handful more changes nothing in the statistics.
+    await sql('ANALYZE person');
+    const settled = await tuples();
+    expect((await into(directory([...big, ...users(2020).slice(2014).map((u, i) => ({ ...u, anchor: `more-${i}`, attributes: { ...u.attributes, employeeId: `M${i}`, mail: `M${i}@x.test` } }))], 500))).counts.created).toBe(6);
+    expect(await tuples()).toBe(settled);
+  });
 });

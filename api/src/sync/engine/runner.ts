@@ -9,7 +9,7 @@ import { mapRecord, type FieldMappingRule } from './mapping.js';
 import { emptyPlan, planCounts, Planner } from './plan.js';
 import { checkReview, checkSafety, DEFAULT_THRESHOLD, describeRejected, splitForReview, withoutRejected, type DeactivationThreshold, type HeldPlanRejections } from './safety.js';
 import { RawSql, type SqlDb } from '../../db/raw-sql.js';
-import { activeSourcePeople, applyPlan, emailIndex, loadCandidates, mappingRules, peopleByAnchor, peopleCounts, tidySearchIndex, type ApplyContext, type ApplyResult } from './apply.js';
+import { activeSourcePeople, applyPlan, emailIndex, loadCandidates, mappingRules, peopleByAnchor, peopleCounts, refreshStatistics, tidySearchIndex, type ApplyContext, type ApplyResult } from './apply.js';
 import type { CurrentPerson, DesiredPerson, Plan, PlanProblem, SourceRecord } from './types.js';
 import { CHANNEL, type SyncRunFinishedEvent } from '../../events/event-bus.js';
 import { isDatabaseUnavailable } from '../../shared/db-unavailable.js';
@@ -411,7 +411,7 @@ export class SyncRunner {
         Object.assign(counts, { created: h.created, updated: h.updated, deactivated: h.deactivated, reactivated: h.reactivated });
       }
       await this.finish(em, runId, 'HALTED', counts, verdict.reason, all, applied ? { ...held, applied } : held);
-      if (applied) await this.tidy(em, { ...counts, ...applied });
+      if (applied) await this.tidy(em, { ...counts, ...applied }, start.people);
       return { runId, status: 'HALTED', counts, reason: verdict.reason, problems: all };
     }
 
@@ -431,7 +431,7 @@ export class SyncRunner {
     const extra = await req.source.committed?.();
     if (extra) Object.assign(counts, extra);
     await this.finish(em, runId, 'SUCCEEDED', counts, note, all);
-    await this.tidy(em, counts);
+    await this.tidy(em, counts, start.people);
     return { runId, status: 'SUCCEEDED', counts, reason: note, problems: all };
   }
 
@@ -522,10 +522,17 @@ export class SyncRunner {
     return mappingRules(em, listId, provider);
   }
 
-  /** After a run that wrote people (and is already final): merges the search index's pending list. */
-  private async tidy(em: EntityManager, counts: RunCounts): Promise<void> {
+  /**
+   * After a run that wrote people (and is already final): merges the search index's pending list,
+   * and refreshes the planner's statistics when the run added or moved many people
+   * (`refreshStatistics`; `peopleBefore`: the list's size when the run began, 0 when unknown).
+   */
+  private async tidy(em: EntityManager, counts: RunCounts, peopleBefore = 0): Promise<void> {
     if (counts.created + counts.updated + counts.deactivated + counts.reactivated === 0) return;
     await tidySearchIndex(em).catch((err: unknown) => this.deps.logger.warn({ err }, 'could not merge the search index pending list'));
+    await refreshStatistics(em, counts.created + counts.deactivated + counts.reactivated, peopleBefore).catch((err: unknown) =>
+      this.deps.logger.warn({ err }, 'could not refresh the statistics on people'),
+    );
   }
 
   private async progress(em: EntityManager, runId: string, phase: string, counts: RunCounts): Promise<void> {
