@@ -160,7 +160,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const changesets = new ChangesetsService({ clock, ids, audit, events: bus, lists, sessions });
     const schema = await createSchema({ auth, throttle: new LoginThrottle(clock, config.loginFreeAttempts), lists, people, audit, entraConnections, entraSync, syncRuns: new SyncRunsService(), syncRunner, listSync: new ListSyncService({ lists, audit, scimTokens: scimConnections }), scimConnections, provisioningLog, csvImports, sessions, changesets, alerts: new AlertsService({ clock }) });
     const rawSql = new RawSql(orm);
-    const scim = new ScimHandler({ orm, clock, logger, connections: scimConnections, users: new ScimUsersStore({ clock, ids, sql: rawSql, events: bus }), groups: new ScimGroupsStore({ clock, ids, sql: rawSql, events: bus, lists }), limiter: new RateLimiter(config.scimRatePerSecond, clock), log: provisioningLog });
+    const scim = new ScimHandler({ orm, clock, logger, connections: scimConnections, users: new ScimUsersStore({ clock, ids, sql: rawSql, events: bus }), groups: new ScimGroupsStore({ clock, ids, sql: rawSql, events: bus }), limiter: new RateLimiter(config.scimRatePerSecond, clock), log: provisioningLog });
     // A worker serves no public HTTP: only its health probes and metrics, on its own port.
     const http = config.role === 'worker' ? createProbeServer(orm, metrics, config.metricsToken) : await createHttpServer({ config, logger, orm, schema, auth, lists, people, csvImports, bus, scim, metrics });
     await new Promise<void>((resolve, reject) => {

@@ -107,9 +107,8 @@ describe('HTTP edges, limits and members', () => {
     const { createMasterList } = await owner.ok<{ createMasterList: { id: string } }>(
       `mutation { createMasterList(input: { name: "Fault", uidField: { key: "code", label: "Code", type: TEXT } }) { id } }`,
     );
-    // A database rule the service does not know about stands in for any unexpected failure. (On
-    // audit_entry, which every write touches: a constraint on person would wait on the sort index
-    // that creating the list builds in the background.)
+    // A database rule the service does not know about stands in for any unexpected failure (on
+    // audit_entry, which every write touches).
     await server.app.orm.em.getConnection().execute(`ALTER TABLE audit_entry ADD CONSTRAINT test_fault CHECK (changes::text NOT LIKE '%boom%') NOT VALID`);
     try {
       const create = `mutation($l: ID!) { createPerson(listId: $l, values: { code: "boom" }) { id } }`;

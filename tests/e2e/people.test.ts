@@ -164,6 +164,24 @@ describe('people', () => {
       expect(createdDesc).toEqual([...createdAsc].reverse());
     });
 
+    it("builds a field's sort index on the first sort by it (not when the field is added), and sorts the same with it", async () => {
+      const db = server.app.orm.em.getConnection();
+      const index = async (key: string) =>
+        (await db.execute<Array<{ valid: boolean }>>(`SELECT i.indisvalid AS valid FROM pg_class c JOIN pg_index i ON i.indexrelid = c.oid WHERE c.relname = ?`, [`person_sort_${key}`]))[0]?.valid ?? null;
+      // Every field was added before the roster was written: none of them has an index yet.
+      for (const key of ['room', 'email', 'started']) expect(await index(key)).toBeNull();
+      // A key that is not a field of the list sorts (every value missing: by id) and earns nothing.
+      expect(await uids({ sort: { field: 'no_such_field' }, status: 'ALL' })).toHaveLength(120);
+      // The first sort by "room" is answered at once, without the index, and starts its build.
+      const unindexed = await uids({ sort: { field: 'room', direction: 'DESC' }, status: 'ALL' });
+      const rooms = (code: string) => data.find((v) => v.code === code)!.room ?? null;
+      expect(unindexed.slice(0, 3).map(rooms)).toEqual(['B7', 'B7', 'B7']);
+      await expect.poll(() => index('room'), { timeout: 20_000, interval: 100 }).toBe(true);
+      expect(await uids({ sort: { field: 'room', direction: 'DESC' }, status: 'ALL' })).toEqual(unindexed);
+      expect(await index('no_such_field')).toBeNull();
+      expect(await index('email')).toBeNull();
+    });
+
     it.each<[string, Record<string, unknown>, number]>([
       ['uid', {}, 25],
       ['uid, descending, everyone', { sort: { field: 'uid', direction: 'DESC' }, status: 'ALL' }, 25],

@@ -99,7 +99,12 @@ describe('SCIM /Groups through HTTP and PostgreSQL', () => {
       { l: listId },
     );
     expect(filtered.edges.map((e) => e.node.uid)).toEqual(['bob']);
-    // Sortable like every field: its sort index is built in the background.
+    // Sortable like every field: the first sort by it builds its index in the background.
+    const { people: sorted } = await owner.ok<{ people: { edges: Array<{ node: { uid: string } }> } }>(
+      `query($l: ID!) { people(listId: $l, sort: { field: "groups", direction: DESC }) { edges { node { uid } } } }`,
+      { l: listId },
+    );
+    expect(sorted.edges[0]!.node.uid).toBe('bob');
     const db = server.app.orm.em.getConnection();
     await expect
       .poll(async () => (await db.execute<Array<{ valid: boolean }>>(`SELECT i.indisvalid AS valid FROM pg_class c JOIN pg_index i ON i.indexrelid = c.oid WHERE c.relname = 'person_sort_groups'`))[0]?.valid ?? false, { timeout: 10_000, interval: 100 })

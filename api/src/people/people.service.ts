@@ -22,6 +22,9 @@ export interface PeopleServiceDeps {
   lists: ListsService;
 }
 
+/** Sorts on person columns, which have indexes of their own (see `sortExpression`). */
+const BUILT_IN_SORTS = new Set(['uid', 'createdAt', 'updatedAt']);
+
 /** Manual work on people: create, edit, deactivate, reactivate, erase, and listing. */
 export class PeopleService {
   constructor(private readonly deps: PeopleServiceDeps) {}
@@ -31,6 +34,8 @@ export class PeopleService {
     if (!isUuid(listId)) throw errors.notFound('Master list', listId);
     const page = await queryPeople(em, viewer.organizationId, listId, query);
     if (!page) throw errors.notFound('Master list', listId);
+    const key = query.sort?.field;
+    if (key && !BUILT_IN_SORTS.has(key)) this.deps.lists.sortedBy(listId, key);
     return page;
   }
 

@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RawSql, SqlDb } from '../../db/raw-sql.js';
-import type { ListsService } from '../../lists/lists.service.js';
 import type { Clock } from '../../shared/clock.js';
 import type { IdGenerator } from '../../shared/ids.js';
 import { isUuid } from '../../shared/ids.js';
@@ -89,7 +88,7 @@ export function groupFilterToSql(f: Filter): SqlFragment {
  * group membership can drive list filters. Deleting a group never deactivates anyone.
  */
 export class ScimGroupsStore {
-  constructor(private readonly deps: { clock: Clock; ids: IdGenerator; sql: RawSql; events: Pick<EventBus, 'publishAfterCommit'>; lists: Pick<ListsService, 'ensureSortIndex'> }) {}
+  constructor(private readonly deps: { clock: Clock; ids: IdGenerator; sql: RawSql; events: Pick<EventBus, 'publishAfterCommit'> }) {}
 
   async get(em: EntityManager, listId: string, id: string): Promise<StoredGroup | null> {
     if (!isUuid(id)) return null;
@@ -244,14 +243,12 @@ export class ScimGroupsStore {
   }
 
   private async ensureGroupsField(tem: SqlDb, caller: ScimCaller): Promise<void> {
-    const created = await tem.execute<Array<{ id: string }>>(
+    await tem.execute(
       `INSERT INTO list_field (id, organization_id, list_id, key, label, type, required, description, position)
        SELECT ?, ?, ?, ?, 'Groups', 'TEXT', false, 'Groups the identity provider assigned, comma-separated (SCIM).', coalesce(max(position), -1) + 1 FROM list_field WHERE list_id = ?
-       ON CONFLICT (list_id, key) DO NOTHING RETURNING id`,
+       ON CONFLICT (list_id, key) DO NOTHING`,
       [this.deps.ids.uuid(), caller.organizationId, caller.listId, GROUPS_FIELD, caller.listId],
     );
-    // Like every field, sortable through its index (built in the background, once per key).
-    if (created.length > 0) void this.deps.lists.ensureSortIndex(GROUPS_FIELD);
     await tem.execute(
       `INSERT INTO field_mapping (id, organization_id, list_id, field_id, provider, source_attribute, transform)
        SELECT ?, ?, ?, f.id, ?, ?, 'DIRECT' FROM list_field f WHERE f.list_id = ? AND f.key = ?
