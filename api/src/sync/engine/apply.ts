@@ -98,13 +98,14 @@ export async function peopleCounts(em: EntityManager, listId: string): Promise<{
 
 /**
  * A source's active people in a list, a slice at a time (keyset on the status/UID index); with
- * `unowned`, also people no source manages (a hand-fed source's full run).
+ * `unowned`, also people no source manages (a hand-fed source's full run). Their values are not
+ * read (empty): finding who a full run no longer sees needs only who they are.
  */
 export async function* activeSourcePeople(em: EntityManager, listId: string, source: string, slice = 10_000, unowned = false): AsyncIterable<CurrentPerson[]> {
   let after: string | null = null;
   for (;;) {
     const rows: PersonRow[] = await em.execute<PersonRow[]>(
-      `SELECT ${PERSON_COLUMNS} FROM person WHERE list_id = ? AND status = 'ACTIVE' ${after === null ? '' : 'AND uid > ?'} ORDER BY uid LIMIT ?`,
+      `SELECT id, uid, status, '{}'::jsonb AS "values", source, source_anchor FROM person WHERE list_id = ? AND status = 'ACTIVE' ${after === null ? '' : 'AND uid > ?'} ORDER BY uid LIMIT ?`,
       after === null ? [listId, slice] : [listId, after, slice],
     );
     if (rows.length === 0) return;

@@ -244,16 +244,31 @@ export class SyncRunner {
   }
 
   private async execute(em: EntityManager, runId: string, req: RunRequest, counts: RunCounts): Promise<RunOutcome> {
-    const list = await em.findOneOrFail(MasterListSchema, { id: req.listId, organizationId: req.organizationId });
-    const fields = await em.find(ListFieldSchema, { listId: list.id });
+    // The source's first page is asked for now: its request (a token and a Graph round trip, the
+    // longest wait of a small delta run) overlaps the reading of the list and its counts below.
+    const read = readAhead(req.source.pages());
+    try {
+      return await this.reconcile(em, runId, req, counts, read.pages);
+    } finally {
+      // Ends a read the run gave up before consuming it (its setup failed), without waiting.
+      void read.close();
+    }
+  }
+
+  private async reconcile(em: EntityManager, runId: string, req: RunRequest, counts: RunCounts, pages: AsyncIterable<SourceRecord[]>): Promise<RunOutcome> {
+    // Read at once, on connections of their own (the list's size is the base of safety limits).
+    const [list, fields, rules, start] = await Promise.all([
+      em.findOneOrFail(MasterListSchema, { id: req.listId, organizationId: req.organizationId }),
+      em.find(ListFieldSchema, { listId: req.listId }),
+      req.source.mapping ? [...req.source.mapping] : this.rules(em, req.listId, req.source.name),
+      peopleCounts(em, req.listId),
+    ]);
     const byKey = new Map<string, ListField>(fields.map((f) => [f.key, f]));
-    const rules = req.source.mapping ? [...req.source.mapping] : await this.rules(em, list.id, req.source.name);
     if (rules.length === 0) throw new Error(`the list has no field mappings for ${req.source.name}; configure the mapping first`);
     const uidField = fields.find((f) => f.id === list.uidFieldId)!;
     const emailKey = rules.map((r) => byKey.get(r.fieldKey)).find((f) => f?.type === 'EMAIL')?.key ?? null;
     const ctx: ApplyContext = { organizationId: req.organizationId, listId: list.id, source: req.source.name, actor: req.actor };
     const limit = req.threshold ?? { percent: list.deactivationLimitPercent ?? DEFAULT_THRESHOLD.percent, absolute: list.deactivationLimitCount ?? DEFAULT_THRESHOLD.absolute };
-    const start = await peopleCounts(em, list.id);
     const planner = new Planner({ source: req.source.name, uidKey: uidField.key, emailKey, ownedKeys: rules.map((r) => r.fieldKey), createInactive: req.createInactive ?? false, handFed: req.source.handFed ?? false });
     const lookup = new CandidateLookup(em, this.sql.db, list.id, req.source.name, uidField.key, emailKey, start.people > 0);
 
@@ -282,6 +297,8 @@ export class SyncRunner {
     // what it handed over (it cannot halt), so memory stays bounded however many people stream.
     let streaming: EntityManager | null = null;
     let writing: Promise<void> = Promise.resolve();
+    // Batches handed to the writer and not yet written.
+    let queued = 0;
     const hand = async (force: boolean) => {
       const size = pending.creates.length + pending.updates.length + pending.deactivations.length + pending.reactivations.length;
       if (size === 0 || (!force && size < (staged ? STAGED_BATCH : WRITE_BATCH))) return;
@@ -300,9 +317,10 @@ export class SyncRunner {
       }
       const target = staged?.tx ?? streaming ?? em;
       // Inside the run's own transaction a failed batch fails the run whole: no savepoint per batch.
+      queued++;
       writing = writing.then(() => applyPlan(target, ctx, batch, this.deps.clock, WRITE_BATCH, { joinTransaction: target !== em })).then((r) => {
         for (const k of ['created', 'updated', 'deactivated', 'reactivated'] as const) written[k] += r[k];
-      });
+      }).finally(() => queued--);
       writing.catch(() => undefined);
     };
 
@@ -328,7 +346,7 @@ export class SyncRunner {
       planner.addPage(await lookup.candidates(batch, planner), batch, pending);
     };
     try {
-      for await (const page of prefetched(req.source.pages())) {
+      for await (const page of pages) {
         const desired: DesiredPerson[] = [];
         for (const record of page) {
           const mapped = mapRecord(record, rules, byKey);
@@ -336,9 +354,12 @@ export class SyncRunner {
           else problems.push(mapped.problem);
         }
         counts.seen += page.length;
+        // A staged run keeps its writer busy: a writer with nothing to do gets what has been read
+        // so far (the first page at once), a busy one a batch of STAGED_BATCH when it is ready.
+        const writerIdle = staged !== null && queued === 0;
         if (staged) {
           buffered.push(...desired);
-          if (buffered.length >= STAGED_BATCH) await planBuffered();
+          if (buffered.length >= STAGED_BATCH || writerIdle) await planBuffered();
         } else {
           planner.addPage(await lookup.candidates(desired, planner), desired, pending);
           early ||= mayWrite();
@@ -347,7 +368,7 @@ export class SyncRunner {
             await staged.tx.begin();
           }
         }
-        if (early || staged) await hand(false);
+        if (early || staged) await hand(staged !== null && queued === 0);
         Object.assign(counts, planned(), early ? written : {});
         const t = this.deps.clock.now().getTime();
         if (t - lastBeat >= 1000) {
@@ -367,9 +388,10 @@ export class SyncRunner {
     const full = effectiveMode() === 'full';
     const note = req.source.note?.() ?? null;
     const skipped = problems.map((x) => x.anchor);
-    if (full) {
+    // A list with no active people when the run began holds none this run did not see.
+    if (full && start.active > 0) {
       for await (const people of activeSourcePeople(em, list.id, req.source.name, undefined, req.source.handFed)) pending.deactivations.push(...planner.removals(people, null, skipped));
-    } else {
+    } else if (!full) {
       const removed = req.source.removedAnchors?.() ?? [];
       pending.deactivations.push(...planner.removals(await peopleByAnchor(em, list.id, req.source.name, removed), removed, skipped));
     }
@@ -558,29 +580,39 @@ export class SyncRunner {
 }
 
 /**
- * The pages of a source, asking for the next one as soon as one arrives, so the next Graph
- * request is under way while this page is looked up, planned and written.
+ * The pages of a source, read one ahead: the first is asked for at once, and the next as soon as
+ * one arrives, so the next Graph request is under way while this page is looked up, planned and
+ * written. `close` ends a read the run stopped consuming (a failure before or during it).
  */
-async function* prefetched<T>(source: AsyncIterable<T>): AsyncIterable<T> {
+function readAhead<T>(source: AsyncIterable<T>): { pages: AsyncIterable<T>; close: () => Promise<void> } {
   const it = source[Symbol.asyncIterator]();
   let next = it.next();
   // Awaited below; this only keeps a failure during the wait from counting as unhandled.
   next.catch(() => undefined);
   let done = false;
-  try {
-    for (;;) {
-      const r = await next;
-      if (r.done) {
-        done = true;
-        return;
+  // Once the request under way has settled, the source is told to stop (a no-op after its end).
+  const close = async () => {
+    if (done) return;
+    done = true;
+    await next.then(() => it.return?.(), () => undefined).catch(() => undefined);
+  };
+  async function* pages(): AsyncIterable<T> {
+    try {
+      for (;;) {
+        const r = await next;
+        if (r.done) {
+          done = true;
+          return;
+        }
+        next = it.next();
+        next.catch(() => undefined);
+        yield r.value;
       }
-      next = it.next();
-      next.catch(() => undefined);
-      yield r.value;
+    } finally {
+      await close();
     }
-  } finally {
-    if (!done) await next.then(() => it.return?.(), () => undefined).catch(() => undefined);
   }
+  return { pages: pages(), close };
 }
 
 /**
