@@ -29,6 +29,13 @@ export interface SqlDb {
   transactional<T>(f: (db: SqlDb) => Promise<T>): Promise<T>;
 }
 
+/** A transaction left open by `RawSql.begin`: its statements, and how it ends (once). */
+export interface RawTransaction {
+  db: SqlDb;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+}
+
 /**
  * Rewrites `?` placeholders (as MikroORM's `execute` takes them) to PostgreSQL's `$1, $2, …`.
  * Only for Rollcall's own statements, which use no `?` operator and no `?` inside literals.
@@ -118,10 +125,45 @@ export class RawSql {
     }
   }
 
-  private async run<T>(connection: PgClient, text: string, values: unknown[]): Promise<T[]> {
+  /**
+   * Opens a transaction on one connection that stays open across calls (a sync run's writes,
+   * committed or rolled back when the run decides). Its statements take `?` placeholders and bound
+   * parameters, unnamed: each is planned for its own values (a batch of 5 or 5,000 people), and a
+   * batch's rows travel as one parameter rather than as a literal of megabytes in the text, which
+   * MikroORM's `execute` escapes, and PostgreSQL then lexes, every time.
+   */
+  async begin(): Promise<RawTransaction> {
+    const pool = this.pool;
+    const connection = await pool.acquireConnection();
+    let open = true;
+    const end = async (command: 'COMMIT' | 'ROLLBACK') => {
+      if (!open) return;
+      open = false;
+      try {
+        await this.run(connection, command, [], false);
+      } finally {
+        void pool.releaseConnection(connection);
+      }
+    };
+    const db: SqlDb = {
+      execute: async <R extends Rows>(sql: string, params: unknown[] = []) => (await this.run(connection, this.numbered(sql), params, false)) as unknown as R,
+      isInTransaction: () => open,
+      transactional: (g) => g(db),
+    };
+    try {
+      await this.run(connection, 'BEGIN', [], false);
+    } catch (err) {
+      open = false;
+      void pool.releaseConnection(connection);
+      throw err;
+    }
+    return { db, commit: () => end('COMMIT'), rollback: () => end('ROLLBACK') };
+  }
+
+  private async run<T>(connection: PgClient, text: string, values: unknown[], prepared = true): Promise<T[]> {
     // Announced as knex announces its own statements, so whatever watches the ORM's statements (tests, the benchmark) sees these too.
     this.pool.emit('query', { method: 'raw', sql: text, bindings: values });
-    return (await connection.query<T>(values.length ? { name: this.nameOf(text), text, values } : { text })).rows;
+    return (await connection.query<T>(values.length ? { name: prepared ? this.nameOf(text) : undefined, text, values } : { text })).rows;
   }
 
   private numbered(sql: string): string {

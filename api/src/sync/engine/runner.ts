@@ -8,7 +8,7 @@ import { ListFieldSchema, MasterListSchema, type ListField } from '../../lists/l
 import { mapRecord, type FieldMappingRule } from './mapping.js';
 import { emptyPlan, planCounts, Planner } from './plan.js';
 import { checkReview, checkSafety, DEFAULT_THRESHOLD, describeRejected, splitForReview, withoutRejected, type DeactivationThreshold, type HeldPlanRejections } from './safety.js';
-import { RawSql, type SqlDb } from '../../db/raw-sql.js';
+import { RawSql, type RawTransaction, type SqlDb } from '../../db/raw-sql.js';
 import { activeSourcePeople, applyPlan, emailIndex, loadCandidates, mappingRules, peopleByAnchor, peopleCounts, refreshStatistics, tidySearchIndex, type ApplyContext, type ApplyResult } from './apply.js';
 import type { CurrentPerson, DesiredPerson, Plan, PlanProblem, SourceRecord } from './types.js';
 import { CHANNEL, type SyncRunFinishedEvent } from '../../events/event-bus.js';
@@ -291,11 +291,11 @@ export class SyncRunner {
     // A delta run cannot know before its last page whether it will halt, so it writes as it reads
     // inside one open transaction ("staged"), keeping what it handed over: committed when the run
     // succeeds, rolled back (and the whole plan held for review) when it halts.
-    let staged: { tx: EntityManager; handed: Plan } | null = null;
+    let staged: { tx: RawTransaction; handed: Plan } | null = null;
     // A run that writes as it reads (a first backfill) does so inside one open transaction too, so
     // a run that fails half-way leaves the list as it was; unlike a staged run it keeps nothing of
     // what it handed over (it cannot halt), so memory stays bounded however many people stream.
-    let streaming: EntityManager | null = null;
+    let streaming: RawTransaction | null = null;
     let writing: Promise<void> = Promise.resolve();
     // Batches handed to the writer and not yet written.
     let queued = 0;
@@ -311,14 +311,11 @@ export class SyncRunner {
       for (const k of ['created', 'updated', 'deactivated', 'reactivated'] as const) handed[k] += p[k];
       pending = { ...emptyPlan(), unchanged: batch.unchanged, problems: batch.problems };
       if (staged) for (const k of ['creates', 'updates', 'deactivations', 'reactivations'] as const) (staged.handed[k] as unknown[]).push(...batch[k]);
-      if (!staged && !streaming) {
-        streaming = em.fork();
-        await streaming.begin();
-      }
-      const target = staged?.tx ?? streaming ?? em;
+      streaming ??= staged ? null : await this.sql.begin();
+      const target = (staged?.tx ?? streaming)!.db;
       // Inside the run's own transaction a failed batch fails the run whole: no savepoint per batch.
       queued++;
-      writing = writing.then(() => applyPlan(target, ctx, batch, this.deps.clock, WRITE_BATCH, { joinTransaction: target !== em })).then((r) => {
+      writing = writing.then(() => applyPlan(target, ctx, batch, this.deps.clock, WRITE_BATCH, { joinTransaction: true })).then((r) => {
         for (const k of ['created', 'updated', 'deactivated', 'reactivated'] as const) written[k] += r[k];
       }).finally(() => queued--);
       writing.catch(() => undefined);
@@ -364,8 +361,7 @@ export class SyncRunner {
           planner.addPage(await lookup.candidates(desired, planner), desired, pending);
           early ||= mayWrite();
           if (!early && req.mode !== 'DRY_RUN' && effectiveMode() === 'delta') {
-            staged = { tx: em.fork(), handed: emptyPlan() };
-            await staged.tx.begin();
+            staged = { tx: await this.sql.begin(), handed: emptyPlan() };
           }
         }
         if (early || staged) await hand(staged !== null && queued === 0);
