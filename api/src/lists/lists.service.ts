@@ -318,21 +318,19 @@ export class ListsService {
    * by sorting the list's matching people (110-180 ms at 100,000 people, measured) until it is built.
    */
   sortedBy(listId: string, key: string): void {
-    if (this.sortIndexed.has(key) || this.sortBuilds.has(key)) return;
     void this.ensureSortIndex(key, listId);
   }
 
   /**
    * Builds, in the background and without blocking writes, the index that keeps sorting by this
    * field key fast (keys are validated identifiers); resolves once it is valid, or could not be
-   * built (logged), or (with `listId`) the key is no field of that list (only fields earn an
-   * index). The work runs on a connection of its own, not the ORM's pool: a build over a large
+   * built (logged), or the key is no field of list `listId` (only fields earn an index). The work runs on a connection of its own, not the ORM's pool: a build over a large
    * table takes minutes. Builds run one at a time: concurrent CREATE INDEX CONCURRENTLY on one
    * table wait for each other's snapshots and PostgreSQL ends one of them as a deadlock. A build
    * that failed leaves an invalid index, which IF NOT EXISTS would keep for ever, so an invalid
    * one is dropped and built again.
    */
-  ensureSortIndex(key: string, listId?: string): Promise<void> {
+  private ensureSortIndex(key: string, listId: string): Promise<void> {
     if (!KEY_RE.test(key) || this.sortIndexed.has(key)) return Promise.resolve();
     const pending = this.sortBuilds.get(key);
     if (pending) return pending;
@@ -341,10 +339,8 @@ export class ListsService {
       const conn = new pg.Client({ connectionString: this.deps.orm.config.get('clientUrl') });
       await conn.connect();
       try {
-        if (listId) {
-          const field = await conn.query(`SELECT 1 FROM list_field WHERE list_id = $1 AND key = $2`, [listId, key]);
-          if (field.rowCount === 0) return;
-        }
+        const field = await conn.query(`SELECT 1 FROM list_field WHERE list_id = $1 AND key = $2`, [listId, key]);
+        if (field.rowCount === 0) return;
         for (let attempt = 1; ; attempt++) {
           const existing = await conn.query<{ valid: boolean }>(
             `SELECT i.indisvalid AS valid FROM pg_class c JOIN pg_index i ON i.indexrelid = c.oid WHERE c.relname = $1`,

@@ -36,6 +36,9 @@ type SortKind = 'text' | 'timestamp' | 'jsonb';
  * strings as text and missing values (coalesced to JSON null) first; the expression matches the
  * per-key index built when the field is added, so keyset pages use an index scan.
  */
+/** Sorts on person columns, which have indexes of their own; any other sort is by a field's value. */
+export const BUILT_IN_SORTS: ReadonlySet<string> = new Set(['uid', 'createdAt', 'updatedAt']);
+
 function sortExpression(field: string): { expr: string; kind: SortKind } {
   if (field === 'uid') return { expr: 'p.uid', kind: 'text' };
   if (field === 'createdAt') return { expr: 'p.created_at', kind: 'timestamp' };

@@ -12,7 +12,7 @@ import type { ListsService } from '../lists/lists.service.js';
 import type { ListField, MasterList } from '../lists/list.entities.js';
 import { normaliseValue, uidText } from '../lists/field-values.js';
 import { PersonSchema, type Person, type PersonValues } from './person.entity.js';
-import { queryPeople, type PeopleQuery, type PeoplePage } from './people.query.js';
+import { BUILT_IN_SORTS, queryPeople, type PeopleQuery, type PeoplePage } from './people.query.js';
 
 export interface PeopleServiceDeps {
   clock: Clock;
@@ -21,9 +21,6 @@ export interface PeopleServiceDeps {
   events: EventBus;
   lists: ListsService;
 }
-
-/** Sorts on person columns, which have indexes of their own (see `sortExpression`). */
-const BUILT_IN_SORTS = new Set(['uid', 'createdAt', 'updatedAt']);
 
 /** Manual work on people: create, edit, deactivate, reactivate, erase, and listing. */
 export class PeopleService {

@@ -299,6 +299,9 @@ export class SyncRunner {
     let writing: Promise<void> = Promise.resolve();
     // Batches handed to the writer and not yet written.
     let queued = 0;
+    // A staged run keeps its writer busy: a writer with nothing to do gets what has been read so
+    // far (the first page at once), a busy one a batch of STAGED_BATCH when it is ready.
+    const writerIdle = () => staged !== null && queued === 0;
     const hand = async (force: boolean) => {
       const size = pending.creates.length + pending.updates.length + pending.deactivations.length + pending.reactivations.length;
       if (size === 0 || (!force && size < (staged ? STAGED_BATCH : WRITE_BATCH))) return;
@@ -351,12 +354,9 @@ export class SyncRunner {
           else problems.push(mapped.problem);
         }
         counts.seen += page.length;
-        // A staged run keeps its writer busy: a writer with nothing to do gets what has been read
-        // so far (the first page at once), a busy one a batch of STAGED_BATCH when it is ready.
-        const writerIdle = staged !== null && queued === 0;
         if (staged) {
           buffered.push(...desired);
-          if (buffered.length >= STAGED_BATCH || writerIdle) await planBuffered();
+          if (buffered.length >= STAGED_BATCH || writerIdle()) await planBuffered();
         } else {
           planner.addPage(await lookup.candidates(desired, planner), desired, pending);
           early ||= mayWrite();
@@ -364,7 +364,7 @@ export class SyncRunner {
             staged = { tx: await this.sql.begin(), handed: emptyPlan() };
           }
         }
-        if (early || staged) await hand(staged !== null && queued === 0);
+        if (early || staged) await hand(writerIdle());
         Object.assign(counts, planned(), early ? written : {});
         const t = this.deps.clock.now().getTime();
         if (t - lastBeat >= 1000) {
@@ -384,12 +384,12 @@ export class SyncRunner {
     const full = effectiveMode() === 'full';
     const note = req.source.note?.() ?? null;
     const skipped = problems.map((x) => x.anchor);
-    // A list with no active people when the run began holds none this run did not see.
-    if (full && start.active > 0) {
-      for await (const people of activeSourcePeople(em, list.id, req.source.name, undefined, req.source.handFed)) pending.deactivations.push(...planner.removals(people, null, skipped));
-    } else if (!full) {
+    if (!full) {
       const removed = req.source.removedAnchors?.() ?? [];
       pending.deactivations.push(...planner.removals(await peopleByAnchor(em, list.id, req.source.name, removed), removed, skipped));
+    } else if (start.active > 0) {
+      // (A list with no active people when the run began holds none this run did not see.)
+      for await (const people of activeSourcePeople(em, list.id, req.source.name, undefined, req.source.handFed)) pending.deactivations.push(...planner.removals(people, null, skipped));
     }
     Object.assign(counts, planned(), { seen: counts.seen });
     const all = [...problems, ...pending.problems];
