@@ -3,95 +3,69 @@
  * creates, PATCHes and list pages deep in the list, at 16 and 75 concurrent clients, through
  * the whole server (real HTTP, bearer token, the provisioning log), each next to a floor measured
  * in the same run: a bare Node HTTP handler running the same indexed SQL through `pg` (for
- * creates, the durable insert of the person and the SCIM identity in one transaction).
+ * creates, the durable insert of the person and the SCIM identity in one transaction). The clients
+ * run in a process of their own (scim-client.ts), as identity providers do, so the load they
+ * generate does not share an event loop with the server measured.
  *
  * BENCH_SCIM_PEOPLE (or --scim-people=N) sets the list size: 10,000 by default; 100,000 and
  * 1,000,000 are possible but take minutes to seed. BENCH_SCIM_SECONDS sets each measurement's
- * length (3 s), each after half a second of the same load unmeasured. Prints figures and verdicts; exits non-zero only when something errors.
+ * length (3 s), each after half a second of the same load unmeasured. BENCH_SCIM_CLIENTS (16,75)
+ * and BENCH_SCIM_SCENARIOS (names, or parts of them: create,list page) narrow a run. Prints figures and verdicts; exits non-zero only when something errors.
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { loadConfig } from '../../api/src/config.js';
 import type { App } from '../../api/src/app.js';
 import { createLogger } from '../../api/src/shared/logger.js';
 import { withBenchDatabase } from './database.js';
+import type { Measure, Result, ScenarioName } from './scim-client.js';
 
 process.env.NODE_ENV ??= 'production';
 
 const flag = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const PEOPLE = Number(flag('scim-people') ?? process.env.BENCH_SCIM_PEOPLE ?? 10_000);
 const SECONDS = Number(process.env.BENCH_SCIM_SECONDS ?? 3);
-const CLIENTS = [16, 75];
+const CLIENTS = (process.env.BENCH_SCIM_CLIENTS ?? '16,75').split(',').map(Number);
+/** Only the scenarios whose names contain one of these (comma-separated), e.g. BENCH_SCIM_SCENARIOS=create; all by default. */
+const ONLY = process.env.BENCH_SCIM_SCENARIOS?.split(',').filter(Boolean) ?? null;
 const logger = createLogger('warn');
-const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
-interface Result {
-  perSecond: number;
-  p50: number;
-  p99: number;
-  errors: number;
-}
-
-/** A keep-alive HTTP client: method, path, body → status. */
-function client(port: number, token: string, sockets: number) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
-  return (method: string, path: string, body?: unknown) =>
-    new Promise<number>((resolve, reject) => {
-      const data = body === undefined ? undefined : JSON.stringify(body);
-      const req = http.request(
-        {
-          host: '127.0.0.1',
-          port,
-          path,
-          method,
-          agent,
-          headers: { authorization: `Bearer ${token}`, ...(data ? { 'content-type': 'application/scim+json', 'content-length': Buffer.byteLength(data) } : {}) },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      req.end(data);
+/** The clients' process (scim-client.ts), asked for one measurement at a time. */
+class Clients {
+  private next = 0;
+  private readonly waiting = new Map<number, { resolve: (r: Result) => void; reject: (e: Error) => void }>();
+  private constructor(private readonly child: ChildProcess) {
+    child.on('message', (m: { id: number; ok?: Result; error?: string }) => {
+      const w = this.waiting.get(m.id);
+      this.waiting.delete(m.id);
+      if (m.error) w?.reject(new Error(m.error));
+      else w?.resolve(m.ok!);
     });
-}
+    child.on('exit', (code) => {
+      for (const w of this.waiting.values()) w.reject(new Error(`the clients' process exited (${code})`));
+      this.waiting.clear();
+    });
+  }
 
-/** How long each measurement is preceded by the same load, unmeasured (compiled code, prepared statements, a list's page positions). */
-const WARM_UP_SECONDS = 0.5;
+  static launch(): Clients {
+    return new Clients(fork(path.join(import.meta.dirname, 'scim-client.ts'), [], { execArgv: process.execArgv.filter((a) => a !== '--expose-gc'), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  }
 
-/**
- * `clients` loops issuing `fn(i)` back to back for SECONDS, after WARM_UP_SECONDS of the same
- * unmeasured; throughput and latency percentiles. Errors of the warm-up count too.
- */
-async function load(clients: number, fn: (i: number) => Promise<number>, ok: (status: number) => boolean): Promise<Result> {
-  const latencies: number[] = [];
-  let errors = 0;
-  let seq = 0;
-  const warmUntil = performance.now() + WARM_UP_SECONDS * 1000;
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (performance.now() < warmUntil) if (!ok(await fn(seq++).catch(() => 0))) errors += 1;
-    }),
-  );
-  const t0 = performance.now();
-  const until = t0 + SECONDS * 1000;
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (performance.now() < until) {
-        const s = performance.now();
-        const status = await fn(seq++).catch(() => 0);
-        latencies.push(performance.now() - s);
-        if (!ok(status)) errors += 1;
-      }
-    }),
-  );
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)] ?? 0;
-  return { perSecond: latencies.length / ((performance.now() - t0) / 1000), p50: at(0.5), p99: at(0.99), errors };
+  measure(m: Measure): Promise<Result> {
+    const id = this.next++;
+    return new Promise<Result>((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.child.send({ id, measure: m });
+    });
+  }
+
+  stop(): void {
+    this.child.disconnect();
+  }
 }
 
 /** The floor: the same indexed SQL behind a bare Node HTTP handler (no auth, no mapping, no audit). */
@@ -215,6 +189,7 @@ async function main(): Promise<void> {
     let app: App | null = null;
     const pool = new pg.Pool({ connectionString: dbUrl, max: 20 });
     let floor: http.Server | null = null;
+    let clients: Clients | null = null;
     try {
       const { createApp } = await import('../../api/src/app.js');
       app = await createApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: dbUrl, LOG_LEVEL: 'silent', ROLLCALL_SCIM_RATE_PER_SECOND: '1000000' }), { logger });
@@ -269,43 +244,31 @@ async function main(): Promise<void> {
       const floorPort = (floor.address() as { port: number }).port;
       const base = `/scim/v2/lists/${listId}`;
       const ids = (await pool.query(`SELECT scim_id FROM scim_user WHERE list_id = $1 ORDER BY random() LIMIT 2000`, [listId])).rows.map((r) => r.scim_id as string);
-      const rnd = (n: number) => Math.floor(Math.random() * n);
       const run = `${process.pid}${Date.now() % 100000}`;
-
-      const scenarios: Array<{ name: string; ok: (s: number) => boolean; req: (i: number, clients: number) => [string, string, unknown?] }> = [
-        { name: 'lookup userName eq', ok: (s) => s === 200, req: () => ['GET', `/Users?filter=${encodeURIComponent(`userName eq "user${1 + rnd(PEOPLE)}@bench.example"`)}`] },
-        { name: 'create', ok: (s) => s === 201, req: (i, c) => ['POST', '/Users', { schemas: [USER], userName: `new${run}-${c}-${i}@bench.example`, name: { givenName: 'New', familyName: String(i) }, active: true }] },
-        { name: 'PATCH replace title', ok: (s) => s === 200, req: (i) => ['PATCH', `/Users/${ids[i % ids.length]}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'title', value: `T${i}` }] }] },
-        { name: 'list page (deep, count=100)', ok: (s) => s === 200, req: () => ['GET', `/Users?startIndex=${Math.floor(PEOPLE / 2) + rnd(Math.floor(PEOPLE / 2) - 100)}&count=100`] },
-      ];
+      const scenarios: ScenarioName[] = ['lookup userName eq', 'create', 'PATCH replace title', 'list page (deep, count=100)'];
       const rows: string[][] = [];
       const verdicts: string[] = [];
-      for (const clients of CLIENTS) {
-        const api = client(app.port, token, clients);
-        const bare = client(floorPort, token, clients);
-        for (const s of scenarios) {
-          const r = await load(clients, (i) => {
-            const [m, p, b] = s.req(i, clients);
-            return api(m, `${base}${p}`, b);
-          }, s.ok);
-          const f = await load(clients, (i) => {
-            const [m, p, b] = s.req(i, clients + 1000);
-            return bare(m, p, b);
-          }, (st) => st < 400);
-          rows.push([s.name, String(clients), r.perSecond.toFixed(0), r.p50.toFixed(1), r.p99.toFixed(1), String(r.errors), f.perSecond.toFixed(0), f.p50.toFixed(1), f.p99.toFixed(1), (r.perSecond / f.perSecond).toFixed(2)]);
-          if (s.name.startsWith('lookup')) verdicts.push(`${r.perSecond >= f.perSecond / 2 ? 'MET ' : 'MISS'} lookups at ${clients} clients at least half the floor: ${r.perSecond.toFixed(0)}/s vs ${f.perSecond.toFixed(0)}/s`);
-          if (s.name === 'create') verdicts.push(`${r.perSecond >= 0.8 * f.perSecond ? 'MET ' : 'MISS'} creates at ${clients} clients at least 80% of the durable floor: ${r.perSecond.toFixed(0)}/s vs ${f.perSecond.toFixed(0)}/s`);
-          if (s.name.startsWith('list page')) verdicts.push(`${r.p99 < 200 ? 'MET ' : 'MISS'} deep list page p99 under 200 ms at ${clients} clients: ${r.p99.toFixed(1)} ms (keyset from remembered positions; ${PEOPLE.toLocaleString()} people)`);
-          if (r.errors) verdicts.push(`MISS ${r.errors} errors in ${s.name} at ${clients} clients`);
+      clients = Clients.launch();
+      for (const n of CLIENTS) {
+        for (const name of scenarios.filter((x) => !ONLY || ONLY.some((o) => x.includes(o)))) {
+          const common = { scenario: name, token, clients: n, seconds: SECONDS, people: PEOPLE, ids };
+          const r = await clients.measure({ ...common, port: app.port, base, run: `${run}-${n}`, strict: true });
+          const f = await clients.measure({ ...common, port: floorPort, base: '', run: `${run}-${n + 1000}`, strict: false });
+          rows.push([name, String(n), r.perSecond.toFixed(0), r.p50.toFixed(1), r.p99.toFixed(1), String(r.errors), f.perSecond.toFixed(0), f.p50.toFixed(1), f.p99.toFixed(1), (r.perSecond / f.perSecond).toFixed(2)]);
+          if (name.startsWith('lookup')) verdicts.push(`${r.perSecond >= f.perSecond / 2 ? 'MET ' : 'MISS'} lookups at ${n} clients at least half the floor: ${r.perSecond.toFixed(0)}/s vs ${f.perSecond.toFixed(0)}/s`);
+          if (name === 'create') verdicts.push(`${r.perSecond >= 0.8 * f.perSecond ? 'MET ' : 'MISS'} creates at ${n} clients at least 80% of the durable floor: ${r.perSecond.toFixed(0)}/s vs ${f.perSecond.toFixed(0)}/s`);
+          if (name.startsWith('list page')) verdicts.push(`${r.p99 < 200 ? 'MET ' : 'MISS'} deep list page p99 under 200 ms at ${n} clients: ${r.p99.toFixed(1)} ms (keyset from remembered positions; ${PEOPLE.toLocaleString()} people)`);
+          if (r.errors) verdicts.push(`MISS ${r.errors} errors in ${name} at ${n} clients`);
         }
       }
       const head = ['scenario', 'clients', 'API /s', 'p50 ms', 'p99 ms', 'errors', 'floor /s', 'p50 ms', 'p99 ms', 'ratio'];
       const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
       const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ');
       console.log(`\nSCIM throughput, ${PEOPLE.toLocaleString()} people, ${SECONDS} s per measurement (noisy: the machine is shared)\n${[line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n')}`);
-      verdicts.push(await bigGroupPatch(app.url, scimList, vacuum, pool));
+      if (!ONLY || ONLY.some((o) => 'group PATCH'.includes(o))) verdicts.push(await bigGroupPatch(app.url, scimList, vacuum, pool));
       console.log(`\nVerdicts (SCIM)\n  ${verdicts.join('\n  ')}`);
     } finally {
+      clients?.stop();
       floor?.close();
       await pool.end().catch(() => undefined);
       await app?.stop();

@@ -308,6 +308,73 @@ describe('SCIM /Users through HTTP and PostgreSQL', () => {
       expect(row!.n).toBe(1);
       expect((await people(listId)).filter((p) => String(p.uid).startsWith('R'))).toHaveLength(1);
     });
+
+    it('concurrent creates are written together, and each answers for itself as it would alone', async () => {
+      const db = server.app.orm.em.getConnection();
+      // Someone entered before the list was connected (no source) holds G-HAND: the create with that UID adopts them instead of adding a second.
+      const [hand] = await db.execute<Array<{ id: string }>>(
+        `INSERT INTO person (id, organization_id, list_id, uid, "values") SELECT gen_random_uuid(), organization_id, id, 'G-HAND', '{"employee_number": "G-HAND", "first_name": "Hand"}' FROM master_list WHERE id = ? RETURNING id`,
+        [listId],
+      );
+      const statements: Array<{ sql: string; bindings?: unknown[] }> = [];
+      const count = (q: { sql: string; bindings?: unknown[] }) => statements.push(q);
+      server.app.orm.em.getKnex().on('query', count);
+      const bodies = [
+        ...Array.from({ length: 30 }, (_, i) => user(`batch${i}@acme.test`, { name: { givenName: 'Batch', familyName: `N${i}` }, [ENTERPRISE]: { employeeNumber: `G${i}` } })),
+        user('twin-a@acme.test', { [ENTERPRISE]: { employeeNumber: 'G-TWIN' } }),
+        user('twin-b@acme.test', { [ENTERPRISE]: { employeeNumber: 'G-TWIN' } }),
+        user('alan@acme.test', { [ENTERPRISE]: { employeeNumber: 'G-ALAN' } }),
+        user('adopter@acme.test', { [ENTERPRISE]: { employeeNumber: 'G-HAND' } }),
+        user('no-number@acme.test'),
+      ];
+      const results = await Promise.all(bodies.map((b) => scim.post('/Users', b)));
+      server.app.orm.em.getKnex().off('query', count);
+      const status = (userName: string) => results[bodies.findIndex((b) => b.userName === userName)]!;
+      for (let i = 0; i < 30; i++) {
+        const r = status(`batch${i}@acme.test`);
+        expect(r.status, JSON.stringify(r.body)).toBe(201);
+        expect(r.body).toMatchObject({ userName: `batch${i}@acme.test`, name: { familyName: `N${i}` }, [ENTERPRISE]: { employeeNumber: `G${i}` }, active: true });
+        expect(r.headers.get('location')).toBe(`${baseUrl}/Users/${r.body.id}`);
+        expect((await scim.get(`/Users/${r.body.id}`)).body).toEqual(r.body);
+      }
+      // The same UID twice: one of them, never both.
+      expect([status('twin-a@acme.test').status, status('twin-b@acme.test').status].sort()).toEqual([201, 409]);
+      expect(status('alan@acme.test')).toMatchObject({ status: 409, body: { scimType: 'uniqueness' } });
+      expect(status('no-number@acme.test')).toMatchObject({ status: 400, body: { scimType: 'invalidValue' } });
+      expect(status('adopter@acme.test').status).toBe(201);
+      const listed = await people(listId);
+      expect(listed.filter((p) => p.uid === 'G-HAND')).toEqual([expect.objectContaining({ id: hand!.id })]);
+      expect(listed.filter((p) => p.uid === 'G-TWIN')).toHaveLength(1);
+      expect(listed.filter((p) => /^G\d+$/.test(p.uid))).toHaveLength(30);
+      // One audit row per person created, with who created it.
+      const [audit] = await db.execute<Array<{ n: number; actors: string[] }>>(
+        `SELECT count(*)::int AS n, array_agg(DISTINCT actor_label) AS actors FROM audit_entry a JOIN person p ON p.id = a.person_id WHERE a.list_id = ? AND a.action = 'person.created' AND p.uid ~ '^G[0-9]+$'`,
+        [listId],
+      );
+      expect(audit).toEqual({ n: 30, actors: ['SCIM (SCIM client)'] });
+      // Written together: statements that inserted several people (their rows are one JSON parameter), fewer than the creates.
+      const batches = statements
+        .filter((q) => /INSERT INTO person/i.test(q.sql))
+        .map((q) => (q.bindings ?? []).find((b): b is string => typeof b === 'string' && b.startsWith('[{"anchor"')))
+        .map((rows) => (rows ? (JSON.parse(rows) as unknown[]).length : 0));
+      expect(Math.max(...batches)).toBeGreaterThan(1);
+      expect(batches.length).toBeLessThan(bodies.length);
+    });
+
+    it('creates through two tokens at once (batched apart) that collide: one wins, the rest of both batches are created', async () => {
+      const { generateScimToken } = await owner.ok<{ generateScimToken: { token: string } }>(`mutation($l: ID!) { generateScimToken(listId: $l) { token } }`, { l: listId });
+      const other = new ScimClient(baseUrl, generateScimToken.token);
+      const send = (client: ScimClient, side: string) =>
+        Promise.all([
+          ...Array.from({ length: 10 }, (_, i) => client.post('/Users', user(`${side}${i}@acme.test`, { [ENTERPRISE]: { employeeNumber: `${side}-${i}` } }))),
+          client.post('/Users', user(`Shared@acme.test`.replace('S', side === 'k' ? 'S' : 's'), { [ENTERPRISE]: { employeeNumber: `${side}-shared` } })),
+        ]);
+      const [a, b] = await Promise.all([send(scim, 'k'), send(other, 'm')]);
+      for (const r of [...a.slice(0, 10), ...b.slice(0, 10)]) expect(r.status, JSON.stringify(r.body)).toBe(201);
+      expect([a[10]!.status, b[10]!.status].sort()).toEqual([201, 409]);
+      const [row] = await server.app.orm.em.getConnection().execute<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM scim_user WHERE list_id = ? AND lower(user_name) = 'shared@acme.test'`, [listId]);
+      expect(row!.n).toBe(1);
+    });
   });
 
   it('429 with Retry-After when a token exceeds its rate', async () => {

@@ -9,12 +9,13 @@ import type { ListField } from '../../lists/list.entities.js';
 import { mapRecord, type FieldMappingRule } from '../../sync/engine/mapping.js';
 import { applyPlan, loadCandidates } from '../../sync/engine/apply.js';
 import { emptyPlan, plan } from '../../sync/engine/plan.js';
-import type { CurrentPerson } from '../../sync/engine/types.js';
+import type { CurrentPerson, DesiredPerson, PlanOptions } from '../../sync/engine/types.js';
 import { readPath } from '../rfc7643/paths.js';
 import { scimErrors } from '../rfc7644/errors.js';
 import type { Filter } from '../rfc7644/filter.js';
 import { filterToSql, sortExpression } from './filter-sql.js';
 import { ANCHOR_EVERY, PageAnchors } from './page-anchors.js';
+import { Coalescer, type Pending } from './coalescer.js';
 import { SCIM_PROVIDER, type ScimCaller } from '../scim-connections.service.js';
 import { GROUPS_ATTRIBUTE } from './scim-groups.store.js';
 
@@ -127,6 +128,46 @@ export interface ListQuery {
 export type WriteOutcome = 'create' | 'update' | 'deactivate' | 'reactivate';
 
 /**
+ * A create or replace: `scimId` is the user's id (new for a create); `active` comes from the
+ * resource (true when absent on a create); `existing` is the user replaced and its list's context.
+ */
+export interface WriteInput {
+  scimId: string;
+  resource: Record<string, unknown>;
+  userName: string;
+  externalId: string | null;
+  active: boolean | null;
+  existing: { user: StoredUser; context: WriteContext } | null;
+}
+export interface WriteResult {
+  user: StoredUser;
+  outcome: WriteOutcome | null;
+}
+/** A write mapped and checked, ready to plan: the person it wants and what planning it needs. */
+interface Prepared {
+  caller: ScimCaller;
+  actor: Actor;
+  input: WriteInput;
+  person: DesiredPerson;
+  uid: string;
+  uidKey: string;
+  /** How the UID is named to the client (its SCIM attribute). */
+  uidLabel: string;
+  rules: FieldMappingRule[];
+}
+
+/** How SCIM plans a write: its own people, matched by anchor then UID, never by email; owned fields are the mapped ones. */
+const planOptions = (uidKey: string, rules: FieldMappingRule[]): PlanOptions => ({
+  source: SCIM_PROVIDER,
+  uidKey,
+  emailKey: null,
+  ownedKeys: rules.map((r) => r.fieldKey),
+  mode: 'delta',
+  removedAnchors: [],
+  createInactive: true,
+});
+
+/**
  * SCIM users in PostgreSQL. Reads are single indexed statements; every write goes through the
  * reconciliation engine: the resource is mapped with the list's mappings, planned against the
  * people it can match, and applied by `applyPlan` (locks, audit rows and events as for Entra),
@@ -139,6 +180,8 @@ export class ScimUsersStore {
   private readonly contexts = new Map<string, { context: WriteContext; until: number }>();
   /** Counts schema events: a context read while one arrived may predate it and is not kept. */
   private schemaEvents = 0;
+  /** Creates waiting to be written together, by list and caller. */
+  private readonly creates = new Coalescer<Prepared, WriteResult>((_key, batch) => this.createTogether(batch));
 
   constructor(private readonly deps: { clock: Clock; ids: IdGenerator; sql: RawSql; events: Pick<EventBus, 'publishAfterCommit' | 'subscribe'> }) {
     this.anchors = new PageAnchors(() => deps.clock.now().getTime());
@@ -243,47 +286,46 @@ export class ScimUsersStore {
   }
 
   /**
-   * Creates or replaces a user from its resource, as a one-person plan through the engine. `scimId`
-   * is the user's id (new for a create); `active` comes from the resource (true when absent on a
-   * create). Round trips: the context (read with the user for a replace), the people the UID could
-   * match (only for a create or a changed UID), then one transaction of the engine's write and one
-   * upsert of the SCIM identity that returns the stored user. A replace that changes nothing
-   * writes nothing.
+   * Creates or replaces a user from its resource: mapped with the list's context (kept, or read
+   * with the user for a replace) and checked here, then written through the engine by writeOne, or
+   * for a create together with the creates that arrived with it (createTogether). A replace that
+   * changes nothing writes nothing.
    */
-  async write(
-    caller: ScimCaller,
-    actor: Actor,
-    input: { scimId: string; resource: Record<string, unknown>; userName: string; externalId: string | null; active: boolean | null; existing: { user: StoredUser; context: WriteContext } | null },
-  ): Promise<{ user: StoredUser; outcome: WriteOutcome | null }> {
-    const now = this.deps.clock.now();
+  async write(caller: ScimCaller, actor: Actor, input: WriteInput): Promise<WriteResult> {
     const existing = input.existing?.user ?? null;
     const { uidKey, fields, rules } = input.existing?.context ?? (await this.context(caller.listId));
     if (!uidKey) throw scimErrors.invalidValue('The list has no UID field; choose one in Rollcall.');
     const attributes = Object.fromEntries(rules.map((r) => [r.sourceAttribute, readPath(input.resource, r.sourceAttribute) ?? null]));
     const mapped = mapRecord({ anchor: input.scimId, attributes, active: input.active }, rules, fields);
     if ('problem' in mapped) throw scimErrors.invalidValue(mapped.problem.reason);
-    const uidRule = rules.find((r) => r.fieldKey === uidKey);
+    const uidLabel = rules.find((r) => r.fieldKey === uidKey)?.sourceAttribute ?? uidKey;
     const uid = mapped.person.values[uidKey];
     if (uid === null || uid === undefined || uid === '') {
-      throw scimErrors.invalidValue(`"${uidRule?.sourceAttribute ?? uidKey}" is required: it is the list's unique identifier (field "${uidKey}").`);
+      throw scimErrors.invalidValue(`"${uidLabel}" is required: it is the list's unique identifier (field "${uidKey}").`);
     }
+    const prepared: Prepared = { caller, actor, input, person: mapped.person, uid: String(uid), uidKey, uidLabel, rules };
+    // Creates arriving together are written together (group commit); see createTogether.
+    if (!existing) return this.creates.add(`${caller.listId} ${actor.id} ${actor.label}`, prepared);
+    return this.writeOne(prepared);
+  }
+
+  /**
+   * One write as a one-person plan through the engine: the people the UID could match (only for a
+   * create or a changed UID), then one statement (or one transaction) of the engine's write and
+   * the upsert of the SCIM identity that returns the stored user.
+   */
+  private async writeOne({ caller, actor, input, person, uid, uidKey, uidLabel, rules }: Prepared): Promise<WriteResult> {
+    const now = this.deps.clock.now();
+    const existing = input.existing?.user ?? null;
     // The person is read with the user; others are looked up only when the UID could match one
     // (a create's SCIM id is new: nobody holds it yet).
-    const candidates = existing && existing.person.uid === String(uid) && existing.person.sourceAnchor === input.scimId
+    const candidates = existing && existing.person.uid === uid && existing.person.sourceAnchor === input.scimId
       ? [existing.person]
-      : await loadCandidates(this.deps.sql.db, caller.listId, SCIM_PROVIDER, { anchors: existing ? [input.scimId] : [], uids: [String(uid)], ids: [] });
+      : await loadCandidates(this.deps.sql.db, caller.listId, SCIM_PROVIDER, { anchors: existing ? [input.scimId] : [], uids: [uid], ids: [] });
     // Another provisioned user holding this UID is a uniqueness conflict, never an adoption.
-    const holder = candidates.find((c) => c.uid === String(uid) && c.source === SCIM_PROVIDER && c.sourceAnchor !== input.scimId);
-    if (holder) throw scimErrors.uniqueness(`Another user of this list already has ${uidRule?.sourceAttribute ?? uidKey} "${String(uid)}", the list's unique identifier.`);
-    const p = plan(candidates, [mapped.person], {
-      source: SCIM_PROVIDER,
-      uidKey,
-      emailKey: null,
-      ownedKeys: rules.map((r) => r.fieldKey),
-      mode: 'delta',
-      removedAnchors: [],
-      createInactive: true,
-    });
+    const holder = candidates.find((c) => c.uid === uid && c.source === SCIM_PROVIDER && c.sourceAnchor !== input.scimId);
+    if (holder) throw scimErrors.uniqueness(`Another user of this list already has ${uidLabel} "${uid}", the list's unique identifier.`);
+    const p = plan(candidates, [person], planOptions(uidKey, rules));
     if (p.problems.length > 0) throw scimErrors.uniqueness(p.problems[0]!.reason);
     const outcome: WriteOutcome = p.creates.length ? 'create' : p.deactivations.length ? 'deactivate' : p.reactivations.length ? 'reactivate' : 'update';
     const planned = p.creates.length + p.updates.length + p.deactivations.length + p.reactivations.length > 0;
@@ -328,6 +370,70 @@ export class ScimUsersStore {
     const user = toUser(row);
     this.deps.events.publishAfterCommit(events);
     return { user, outcome };
+  }
+
+  /**
+   * Creates that arrived together, written as one plan (group commit): one lookup of the people
+   * their UIDs could match, then one statement of the engine's creates with their SCIM identity
+   * rows, one transaction and one commit for all. A create whose UID someone in the list already
+   * holds (an adoption or a conflict), or whose UID or userName another create of the batch also
+   * has, is written on its own (writeOne), as is a lone create; if the batch's statement fails on
+   * a uniqueness rule (a write elsewhere since the lookup), every create of it is retried on its
+   * own, so each answers for itself exactly as it would have alone.
+   */
+  private async createTogether(batch: Array<Pending<Prepared, WriteResult>>): Promise<void> {
+    const alone = (p: Pending<Prepared, WriteResult>) => this.writeOne(p.item).then(p.done, p.fail);
+    if (batch.length === 1) return alone(batch[0]!);
+    const { caller, uidKey, rules } = batch[0]!.item;
+    const held = new Set((await loadCandidates(this.deps.sql.db, caller.listId, SCIM_PROVIDER, { anchors: [], uids: batch.map((p) => p.item.uid), ids: [] })).map((c) => c.uid));
+    const names = new Set<string>();
+    const together: typeof batch = [];
+    const apart: typeof batch = [];
+    for (const p of batch) {
+      const name = p.item.input.userName.toLowerCase();
+      // Planned with the first create's mappings: one whose context differs (read on either side of a schema change) goes alone.
+      const fits = p.item.uidKey === uidKey && p.item.rules === rules && !held.has(p.item.uid) && !names.has(name);
+      (fits ? together : apart).push(p);
+      held.add(p.item.uid);
+      names.add(name);
+    }
+    await Promise.all([this.writeTogether(together, alone), ...apart.map(alone)]);
+  }
+
+  private async writeTogether(together: Array<Pending<Prepared, WriteResult>>, alone: (p: Pending<Prepared, WriteResult>) => Promise<void>): Promise<void> {
+    if (together.length <= 1) return void (await Promise.all(together.map(alone)));
+    const { caller, actor, uidKey, rules } = together[0]!.item;
+    const p = plan([], together.map((t) => t.item.person), planOptions(uidKey, rules));
+    if (p.problems.length > 0 || p.creates.length !== together.length) return void (await Promise.all(together.map(alone)));
+    const now = this.deps.clock.now();
+    const identities = JSON.stringify(together.map(({ item: { input } }) => ({ scim_id: input.scimId, user_name: input.userName, external_id: input.externalId, resource: input.resource })));
+    const events: PersonEvent[] = [];
+    let rows: Row[];
+    try {
+      const written = await applyPlan(this.deps.sql.statements, { organizationId: caller.organizationId, listId: caller.listId, source: SCIM_PROVIDER, actor }, p, this.deps.clock, undefined, {
+        collectEvents: events,
+        attach: {
+          to: 'create',
+          cte: `INSERT INTO scim_user (person_id, organization_id, list_id, scim_id, user_name, external_id, resource, version, created_at, updated_at)
+            SELECT c.id, ?, ?, i.scim_id, i.user_name, i.external_id, i.resource, 1, ?, ?
+              FROM created c JOIN jsonb_to_recordset(?::jsonb) AS i(scim_id text, user_name text, external_id text, resource jsonb) ON i.scim_id = c.source_anchor
+            RETURNING *`,
+          result: `(SELECT jsonb_agg(to_jsonb(x)) FROM (SELECT ${COLUMNS} FROM attached su JOIN created p ON p.id = su.person_id) x)`,
+          params: [caller.organizationId, caller.listId, now, now, identities],
+        },
+      });
+      rows = (written.attached ?? []) as Row[];
+    } catch (err) {
+      if (isUniqueViolation(err)) return void (await Promise.all(together.map(alone)));
+      throw err;
+    }
+    this.deps.events.publishAfterCommit(events);
+    const byId = new Map(rows.map((r) => [r.scim_id, r]));
+    for (const t of together) {
+      const row = byId.get(t.item.input.scimId);
+      if (row) t.done({ user: toUser(row), outcome: 'create' });
+      else t.fail(new Error(`the batch of creates returned no user ${t.item.input.scimId}`));
+    }
   }
 
   /** DELETE (RFC 7644 §3.6) deactivates: the person stays, INACTIVE, and the user reads `active: false`. */
