@@ -9,7 +9,8 @@
  * staging table and one INSERT ... ON CONFLICT upsert of the same rows into another list.
  * Goals: full sync within 1.5x of its floor (2x for a million); a re-sync with 5% changed within
  * 2x of its floor, writing exactly the changed people (audit rows and updated_at counted); a delta
- * sync of 7,000 changes in under a second; ceil(N/999) user pages plus one $deltatoken=latest
+ * sync of 7,000 changes in under a second (printed next to the time a bare client takes to read
+ * the same delta pages, nothing written); ceil(N/999) user pages plus one $deltatoken=latest
  * call per full read and no other Graph request; peak memory of this process during a run (RSS
  * and heap, sampled every 20 ms) under 1 GB. The simulator runs in a process of its own
  * (graph-sim-host.ts), so its tenant and CPU are not charged to Rollcall.
@@ -95,7 +96,8 @@ interface FloorResult {
   requests: number;
 }
 
-async function floor(simUrl: string, conn: HostStart['connectionInput'], db: pg.Client, listId: string, orgId: string): Promise<FloorResult> {
+/** A bare keep-alive HTTPS client of the simulator with an app-only token: what a floor reads with. */
+async function bareGraph(simUrl: string, conn: HostStart['connectionInput']) {
   const agent = new https.Agent({ keepAlive: true, ca: readFileSync(path.join(certDir, 'graph-sim.crt')) });
   const get = (url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) =>
     new Promise<string>((resolve, reject) => {
@@ -108,25 +110,50 @@ async function floor(simUrl: string, conn: HostStart['connectionInput'], db: pg.
       req.on('error', reject);
       req.end(init.body);
     });
-  const t0 = performance.now();
   const token = (JSON.parse(await get(`${simUrl}/${conn.tenantId}/oauth2/v2.0/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ grant_type: 'client_credentials', client_id: conn.clientId, client_secret: conn.clientSecret, scope: 'https://graph.microsoft.com/.default' }).toString(),
   })) as { access_token: string }).access_token;
+  return { get: (url: string) => get(url, { headers: { authorization: `Bearer ${token}` } }), close: () => agent.destroy() };
+}
+
+/**
+ * The delta's read floor: the pages of the list's stored delta link read with the bare client and
+ * parsed, nothing written (reading a delta link changes nothing in the simulator, as in Graph).
+ */
+async function deltaReadFloor(simUrl: string, conn: HostStart['connectionInput'], deltaLink: string): Promise<{ ms: number; pages: number; records: number }> {
+  const t0 = performance.now();
+  const graph = await bareGraph(simUrl, conn);
+  let url: string | null = deltaLink;
+  let pages = 0;
+  let records = 0;
+  while (url) {
+    const body = JSON.parse(await graph.get(url)) as { value: unknown[]; '@odata.nextLink'?: string };
+    pages += 1;
+    records += body.value.length;
+    url = body['@odata.nextLink'] ?? null;
+  }
+  graph.close();
+  return { ms: performance.now() - t0, pages, records };
+}
+
+async function floor(simUrl: string, conn: HostStart['connectionInput'], db: pg.Client, listId: string, orgId: string): Promise<FloorResult> {
+  const t0 = performance.now();
+  const graph = await bareGraph(simUrl, conn);
   const select = selectFor(STANDARD_MAPPINGS.map((m) => m.sourceAttribute));
   let url: string | null = `${simUrl}/v1.0/users?$select=${select}&$top=${PAGE}`;
   const lines: string[] = [];
   let requests = 0;
   while (url) {
-    const body = JSON.parse(await get(url, { headers: { authorization: `Bearer ${token}` } })) as { value: Array<Record<string, unknown>>; '@odata.nextLink'?: string };
+    const body = JSON.parse(await graph.get(url)) as { value: Array<Record<string, unknown>>; '@odata.nextLink'?: string };
     requests += 1;
     for (const u of body.value) {
       lines.push(`${copyText(String(u.id))}\t${copyText(String(u.employeeId))}\t${u.accountEnabled === false ? 'INACTIVE' : 'ACTIVE'}\t${copyText(JSON.stringify(mapped(u)))}\n`);
     }
     url = body['@odata.nextLink'] ?? null;
   }
-  agent.destroy();
+  graph.close();
   const t1 = performance.now();
   await db.query(`CREATE TEMP TABLE IF NOT EXISTS floor_stage (anchor text, uid text, status text, "values" jsonb)`);
   await db.query(`TRUNCATE floor_stage`);
@@ -260,6 +287,8 @@ async function main(): Promise<void> {
 
       // (c) a delta sync of 7,000 changes
       const churn = await host.call<{ created: number; updated: number; disabled: number; deleted: number }>({ op: 'churn', n: DELTA_CHANGES, tag: 'delta' });
+      const link = (await db.query<{ l: string }>(`SELECT delta_link AS l FROM entra_list_sync WHERE list_id = $1`, [listId])).rows[0]!.l;
+      const deltaRead = await deltaReadFloor(host.start.url, host.start.connectionInput, link);
       const delta = await runCounted('DELTA');
 
       // ---- Report -------------------------------------------------------------------------------
@@ -282,7 +311,7 @@ async function main(): Promise<void> {
         console.log(`floor of the ${name}: read ${f.requests} pages ${sec(f.readMs)}, COPY ${f.rows.toLocaleString('en')} rows ${sec(f.copyMs)}, upsert ${sec(f.upsertMs)} (${f.written.toLocaleString('en')} rows written)`);
       fl('full sync', fullFloor);
       fl('re-sync', resyncFloor);
-      console.log(`delta changes: ${JSON.stringify(churn)}`);
+      console.log(`delta changes: ${JSON.stringify(churn)}; reading its ${deltaRead.pages} pages (${deltaRead.records.toLocaleString('en')} records) with the bare client alone: ${sec(deltaRead.ms)}`);
       console.log(`\nGraph requests (token requests aside): full ${describe(full.requests)}; re-sync ${describe(resync.requests)}; delta ${describe(delta.requests)}`);
       console.log(`re-sync writes: ${written.audit.toLocaleString('en')} audit rows, ${written.touched.toLocaleString('en')} people with a new updated_at, run counted ${c(resync).updated} updated; ${changed.length.toLocaleString('en')} users changed`);
       console.log(`memory of this process (server and bench) during runs, peak RSS / heap+external: full ${mb(full.memory.rss)} / ${mb(full.memory.heap)}, ` +
