@@ -373,23 +373,30 @@ export class SyncRunner {
         }
       }
       await planBuffered();
-      await writing;
-      } catch (err) {
+      // The writer drains while the removals are planned below; what it failed on is met where
+      // the run waits for it (applying, or holding).
+    } catch (err) {
       await writing.catch(() => undefined);
       await rollback();
       throw err;
     }
 
-    await this.progress(em, runId, 'PLANNING', counts);
     const full = effectiveMode() === 'full';
     const note = req.source.note?.() ?? null;
     const skipped = problems.map((x) => x.anchor);
-    if (!full) {
-      const removed = req.source.removedAnchors?.() ?? [];
-      pending.deactivations.push(...planner.removals(await peopleByAnchor(em, list.id, req.source.name, removed), removed, skipped));
-    } else if (start.active > 0) {
-      // (A list with no active people when the run began holds none this run did not see.)
-      for await (const people of activeSourcePeople(em, list.id, req.source.name, undefined, req.source.handFed)) pending.deactivations.push(...planner.removals(people, null, skipped));
+    try {
+      await this.progress(em, runId, 'PLANNING', counts);
+      if (!full) {
+        const removed = req.source.removedAnchors?.() ?? [];
+        pending.deactivations.push(...planner.removals(await peopleByAnchor(em, list.id, req.source.name, removed), removed, skipped));
+      } else if (start.active > 0) {
+        // (A list with no active people when the run began holds none this run did not see.)
+        for await (const people of activeSourcePeople(em, list.id, req.source.name, undefined, req.source.handFed)) pending.deactivations.push(...planner.removals(people, null, skipped));
+      }
+    } catch (err) {
+      await writing.catch(() => undefined);
+      await rollback();
+      throw err;
     }
     Object.assign(counts, planned(), { seen: counts.seen });
     const all = [...problems, ...pending.problems];
