@@ -23,6 +23,7 @@ import { Migration20261203440001ScimTokenRevokedNotify } from './migrations/Migr
 import { Migration20261204100000ListSchemaChangedNotify } from './migrations/Migration20261204100000ListSchemaChangedNotify.js';
 import { Migration20261204180000SortIndexesOnFirstSort } from './migrations/Migration20261204180000SortIndexesOnFirstSort.js';
 import { Migration20261204230000AuditOrganizationTrigger } from './migrations/Migration20261204230000AuditOrganizationTrigger.js';
+import { Migration20261205080000UnanchoredPeopleIndex } from './migrations/Migration20261205080000UnanchoredPeopleIndex.js';
 import { Migration20261203200000CsvImports } from './migrations/Migration20261203200000CsvImports.js';
 import { Migration20261203300000SessionsChangesets } from './migrations/Migration20261203300000SessionsChangesets.js';
 import { Migration20261203301000SyncReviewPolicy } from './migrations/Migration20261203301000SyncReviewPolicy.js';
@@ -65,6 +66,7 @@ export const migrationsList = [
   { name: 'Migration20261204100000ListSchemaChangedNotify', class: Migration20261204100000ListSchemaChangedNotify },
   { name: 'Migration20261204180000SortIndexesOnFirstSort', class: Migration20261204180000SortIndexesOnFirstSort },
   { name: 'Migration20261204230000AuditOrganizationTrigger', class: Migration20261204230000AuditOrganizationTrigger },
+  { name: 'Migration20261205080000UnanchoredPeopleIndex', class: Migration20261205080000UnanchoredPeopleIndex },
 ];
 
 /** MikroORM options for a database URL. */

@@ -4,7 +4,7 @@ import { initOrm } from '../../db/orm.js';
 import { EventBus, type DomainEvent } from '../../events/event-bus.js';
 import { createLogger } from '../../shared/logger.js';
 import { createTestDatabase, type TestDatabase } from '../../../../tests/support/database.js';
-import { applyPlan, loadCurrent, type ApplyContext } from './apply.js';
+import { applyPlan, emailIndex, emailIndexQuery, loadCurrent, type ApplyContext } from './apply.js';
 import { plan, planCounts } from './plan.js';
 import type { DesiredPerson, PlanOptions } from './types.js';
 
@@ -98,5 +98,28 @@ describe('applyPlan against PostgreSQL', () => {
     const p = plan(await current(), [...directory(1200), { anchor: 'obj-late', active: true, values: { employee_id: 'E-late', email: 'late@x.test', department: 'Art' } }], opts);
     await applyPlan(orm.em.fork(), ctx, p, clock);
     await expect.poll(() => events.length).toBe(eventsBefore + 1);
+  });
+
+  it('reads the email map (whom a sync may adopt by email) through indexes: people with no anchor or another source\'s, never its own', async () => {
+    const conn = orm.em.getConnection();
+    // 1,200 of this source's people from above, plus one added by hand, one anchored by another
+    // source, one with no email.
+    await conn.execute(
+      `INSERT INTO person (id, organization_id, list_id, uid, "values", source, source_anchor) VALUES
+         (gen_random_uuid(), ?, ?, 'HAND-1', '{"email": " Hand@X.test "}', NULL, NULL),
+         (gen_random_uuid(), ?, ?, 'SCIM-1', '{"email": "scim@x.test"}', 'scim', 'scim-1'),
+         (gen_random_uuid(), ?, ?, 'BARE-1', '{}', NULL, NULL)`,
+      [ORG, LIST, ORG, LIST, ORG, LIST],
+    );
+    const map = await emailIndex(orm.em.fork(), LIST, 'entra', 'email');
+    expect([...map.keys()].sort()).toEqual(['hand@x.test', 'scim@x.test']);
+    // With sequential scans priced out, the plan still has none: an index serves every part.
+    const plan = await orm.em.fork().transactional(async (tx) => {
+      await tx.execute('SET LOCAL enable_seqscan = off');
+      const [q, params] = emailIndexQuery(LIST, 'entra', 'email');
+      return (await tx.execute<Array<{ 'QUERY PLAN': string }>>(`EXPLAIN ${q}`, params)).map((r) => r['QUERY PLAN']).join('\n');
+    });
+    expect(plan).not.toMatch(/Seq Scan/);
+    expect(plan).toMatch(/person_unanchored_idx/);
   });
 });

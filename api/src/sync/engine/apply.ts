@@ -74,17 +74,27 @@ export async function loadCandidates(em: SqlDb, listId: string, source: string, 
  * Lowercased email → id of the first person holding it, for matching by email: read once per
  * run, and only when a record needs it. Only people this source does not already hold by an
  * anchor can be matched by email (adopted): someone this source holds is its by their anchor,
- * so a list the source fills entirely has an empty map however many people it has.
+ * so a list the source fills entirely has an empty map however many people it has, and reading
+ * it goes through indexes (the unanchored people's, and the anchor index for other sources'),
+ * never through the list.
  */
 export async function emailIndex(em: EntityManager, listId: string, source: string, emailKey: string): Promise<Map<string, string>> {
-  const rows = await em.execute<Array<{ e: string; id: string }>>(
-    `SELECT lower(btrim("values"->>?)) AS e, id FROM person
-      WHERE list_id = ? AND "values"->>? IS NOT NULL AND (source IS DISTINCT FROM ? OR source_anchor IS NULL)`,
-    [emailKey, listId, emailKey, source],
-  );
+  const rows = await em.execute<Array<{ e: string; id: string }>>(...emailIndexQuery(listId, source, emailKey));
   const out = new Map<string, string>();
   for (const r of rows) if (r.e && !out.has(r.e)) out.set(r.e, r.id);
   return out;
+}
+
+/** The email map's statement and its parameters (exported for the test of its plan). */
+export function emailIndexQuery(listId: string, source: string, emailKey: string): [string, unknown[]] {
+  return [
+    `SELECT lower(btrim("values"->>?)) AS e, id FROM person
+      WHERE list_id = ? AND source_anchor IS NULL AND "values"->>? IS NOT NULL
+     UNION ALL
+     SELECT lower(btrim("values"->>?)) AS e, id FROM person
+      WHERE list_id = ? AND source_anchor IS NOT NULL AND (source IS NULL OR source < ? OR source > ?) AND "values"->>? IS NOT NULL`,
+    [emailKey, listId, emailKey, emailKey, listId, source, source, emailKey],
+  ];
 }
 
 /** How many people a list has, and how many are active: the base of safety limits. */
