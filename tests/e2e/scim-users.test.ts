@@ -375,6 +375,42 @@ describe('SCIM /Users through HTTP and PostgreSQL', () => {
       const [row] = await server.app.orm.em.getConnection().execute<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM scim_user WHERE list_id = ? AND lower(user_name) = 'shared@acme.test'`, [listId]);
       expect(row!.n).toBe(1);
     });
+
+    it('concurrent userName lookups are read together, and each answers exactly as it does alone', async () => {
+      const lookup = (name: string, extra = '') => `/Users?filter=${encodeURIComponent(`userName eq ${JSON.stringify(name)}`)}${extra}`;
+      const paths = [
+        ...Array.from({ length: 30 }, (_, i) => lookup(`batch${i}@acme.test`)),
+        lookup('BATCH7@ACME.TEST'),
+        lookup('batch7@acme.tes'),
+        lookup('nobody@acme.test'),
+        lookup('batch3@acme.test', '&attributes=userName'),
+        lookup('batch4@acme.test', '&excludedAttributes=name'),
+        lookup('batch5@acme.test', '&startIndex=2'),
+        lookup('batch6@acme.test', '&count=0'),
+      ];
+      const alone: Array<{ status: number; body: unknown }> = [];
+      for (const p of paths) alone.push(await scim.get(p));
+      const statements: Array<{ sql: string; bindings?: unknown[] }> = [];
+      const count = (q: { sql: string; bindings?: unknown[] }) => statements.push(q);
+      server.app.orm.em.getKnex().on('query', count);
+      const together = await Promise.all(paths.map((p) => scim.get(p)));
+      server.app.orm.em.getKnex().off('query', count);
+      for (const [i, r] of together.entries()) {
+        expect(r.status).toBe(200);
+        expect(r.body, paths[i]).toEqual(alone[i]!.body);
+      }
+      expect(together[30]!.body).toMatchObject({ totalResults: 1, Resources: [{ userName: 'batch7@acme.test' }] });
+      expect(together[31]!.body).toMatchObject({ totalResults: 0, Resources: [] });
+      expect(together[33]!.body).toMatchObject({ totalResults: 1, Resources: [{ id: expect.any(String), userName: 'batch3@acme.test' }] });
+      expect(Object.keys((together[33]!.body as { Resources: object[] }).Resources[0]!)).not.toContain('name');
+      expect(together[35]!.body).toMatchObject({ totalResults: 1, Resources: [] });
+      expect(together[36]!.body).toMatchObject({ totalResults: 1, Resources: [] });
+      // Read together: statements that looked up several userNames, fewer than the lookups.
+      const reads = statements.filter((q) => /unnest\(\$1::text\[\]\) WITH ORDINALITY AS n\(name, i\)/.test(q.sql));
+      expect(reads.length).toBeGreaterThan(0);
+      expect(reads.length).toBeLessThan(paths.length - 2);
+      expect(Math.max(...reads.map((q) => (q.bindings?.[0] as string[] | undefined)?.length ?? 0))).toBeGreaterThan(1);
+    });
   });
 
   it('429 with Retry-After when a token exceeds its rate', async () => {

@@ -182,6 +182,8 @@ export class ScimUsersStore {
   private schemaEvents = 0;
   /** Creates waiting to be written together, by list and caller. */
   private readonly creates = new Coalescer<Prepared, WriteResult>((_key, batch) => this.createTogether(batch));
+  /** `userName eq` lookups waiting to be read together, by list. */
+  private readonly lookups = new Coalescer<string, ListedUser | null>((listId, batch) => this.lookUpTogether(listId, batch));
 
   constructor(private readonly deps: { clock: Clock; ids: IdGenerator; sql: RawSql; events: Pick<EventBus, 'publishAfterCommit' | 'subscribe'> }) {
     this.anchors = new PageAnchors(() => deps.clock.now().getTime());
@@ -239,6 +241,11 @@ export class ScimUsersStore {
    * than ANCHOR_EVERY entries (`deepPage`).
    */
   async list(listId: string, q: ListQuery): Promise<{ total: number; users: ListedUser[] }> {
+    const name = lookedUpName(q);
+    if (name !== null) {
+      const user = await this.lookups.add(listId, name);
+      return { total: user ? 1 : 0, users: user ? [user] : [] };
+    }
     const where = q.filter ? filterToSql(q.filter) : { sql: 'TRUE', params: [] };
     const sort = q.sortBy ? sortExpression(q.sortBy) : { sql: 'su.created_at', params: [] };
     const dir = q.descending ? 'DESC' : 'ASC';
@@ -260,6 +267,24 @@ export class ScimUsersStore {
     // providers' `userName eq` lookups are one statement.
     const total = rows.length < q.count && (rows.length > 0 || q.startIndex === 1) ? q.startIndex - 1 + rows.length : await countTotal();
     return { total, users: rows.map(toListed) };
+  }
+
+  /**
+   * Identity providers' hottest request, `filter=userName eq "…"` (before every create or update),
+   * read together: a lookup that arrives alone is read at once; those that arrive while a read is
+   * under way are read in the next statement, one index probe each (userName is unique per list,
+   * compared as the RFC says, case-insensitively, by PostgreSQL's `lower` as the index is). Fewer
+   * statements and round trips than lookups when many arrive at once, each answered as alone.
+   */
+  private async lookUpTogether(listId: string, batch: Array<Pending<string, ListedUser | null>>): Promise<void> {
+    const rows = await this.deps.sql.select<ListedRow & { i: string }>(
+      `SELECT n.i, ${LISTED} FROM unnest(?::text[]) WITH ORDINALITY AS n(name, i)
+         JOIN scim_user su ON su.list_id = ? AND lower(su.user_name) = lower(n.name)
+         JOIN person p ON p.id = su.person_id`,
+      [batch.map((p) => p.item), listId],
+    );
+    const found = new Map(rows.map((r) => [Number(r.i), toListed(r)]));
+    batch.forEach((p, i) => p.done(found.get(i + 1) ?? null));
   }
 
   /**
@@ -454,4 +479,15 @@ export class ScimUsersStore {
   newId(): string {
     return this.deps.ids.uuid();
   }
+}
+
+/**
+ * The userName a list request looks up, when it is exactly a lookup: `userName eq "…"` with a
+ * text value, from the first result, default order (a lookup finds at most one user). Null for
+ * anything else, which is read as a page.
+ */
+function lookedUpName(q: ListQuery): string | null {
+  const f = q.filter as { op?: unknown; attrPath?: unknown; compValue?: unknown } | null;
+  if (!f || f.op !== 'eq' || typeof f.attrPath !== 'string' || f.attrPath.toLowerCase() !== 'username' || typeof f.compValue !== 'string') return null;
+  return q.startIndex === 1 && q.count >= 1 && !q.sortBy ? f.compValue : null;
 }
