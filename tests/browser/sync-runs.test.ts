@@ -270,6 +270,8 @@ describe.runIf(browserAvailable())('sync runs panel in Chromium', () => {
     const history = page.getByTestId('run-history');
     await expect.poll(() => history.getByTestId('run-row').count()).toBe(api.length);
     expect(await history.getByTestId('run-status').allInnerTexts()).toEqual(['Succeeded', 'Superseded', 'Cancelled', 'Succeeded', 'Succeeded', 'Succeeded']);
+    // The first run was asked for as a delta and read the directory in full; the column says so.
+    expect(await history.getByTestId('run-mode').allInnerTexts()).toEqual(['Delta', 'Delta', 'Delta', 'Dry run', 'Full', 'Delta, read in full']);
     const rows = await history.getByTestId('run-row').allInnerTexts();
     expect(rows[0]).toMatch(/Manual\s+Delta\s+Succeeded/);
     expect(rows[0]).toMatch(/\+3\s+created\s+~1\s+updated\s+−1,000\s+deactivated/);

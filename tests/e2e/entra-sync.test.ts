@@ -246,10 +246,11 @@ describe('Entra ID sync through GraphQL against the Graph simulator', () => {
       const run = await syncAndWait(owner, listId, 'DELTA');
       expect(run.status).toBe('SUCCEEDED');
       expect(run.reason).toMatch(/delta state/);
+      expect(run).toMatchObject({ mode: 'DELTA', readInFull: true });
       expect(run.counts.updated).toBe(1);
       expect(sim.sim.count('GET /users')).toBe(Math.ceil(sim.directory.userCount / 999));
       const next = await syncAndWait(owner, listId, 'DELTA');
-      expect(next).toMatchObject({ status: 'SUCCEEDED', reason: null });
+      expect(next).toMatchObject({ status: 'SUCCEEDED', reason: null, readInFull: false });
       // 410 Gone on a delta link means the same, whatever its error code.
       sim.directory.updateUser(ids[5]!, { department: 'Botany' });
       sim.sim.faults.push({ route: /^GET \/users\/delta$/, status: 410, times: 1 });

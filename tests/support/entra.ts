@@ -3,12 +3,13 @@ import type { startGraphSimulator } from './graph-sim/index.js';
 
 type Sim = Awaited<ReturnType<typeof startGraphSimulator>>;
 
-export const RUN_FIELDS = `id status mode trigger phase reason startedBy counts { seen created updated deactivated reactivated unchanged errors photos } errors { anchor reason }`;
+export const RUN_FIELDS = `id status mode readInFull trigger phase reason startedBy counts { seen created updated deactivated reactivated unchanged errors photos } errors { anchor reason }`;
 
 export interface RunResult {
   id: string;
   status: string;
   mode: string;
+  readInFull: boolean;
   trigger: string;
   phase: string;
   reason: string | null;

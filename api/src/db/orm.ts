@@ -24,6 +24,7 @@ import { Migration20261204100000ListSchemaChangedNotify } from './migrations/Mig
 import { Migration20261204180000SortIndexesOnFirstSort } from './migrations/Migration20261204180000SortIndexesOnFirstSort.js';
 import { Migration20261204230000AuditOrganizationTrigger } from './migrations/Migration20261204230000AuditOrganizationTrigger.js';
 import { Migration20261205080000UnanchoredPeopleIndex } from './migrations/Migration20261205080000UnanchoredPeopleIndex.js';
+import { Migration20261205090000SyncRunReadInFull } from './migrations/Migration20261205090000SyncRunReadInFull.js';
 import { Migration20261203200000CsvImports } from './migrations/Migration20261203200000CsvImports.js';
 import { Migration20261203300000SessionsChangesets } from './migrations/Migration20261203300000SessionsChangesets.js';
 import { Migration20261203301000SyncReviewPolicy } from './migrations/Migration20261203301000SyncReviewPolicy.js';
@@ -67,6 +68,7 @@ export const migrationsList = [
   { name: 'Migration20261204180000SortIndexesOnFirstSort', class: Migration20261204180000SortIndexesOnFirstSort },
   { name: 'Migration20261204230000AuditOrganizationTrigger', class: Migration20261204230000AuditOrganizationTrigger },
   { name: 'Migration20261205080000UnanchoredPeopleIndex', class: Migration20261205080000UnanchoredPeopleIndex },
+  { name: 'Migration20261205090000SyncRunReadInFull', class: Migration20261205090000SyncRunReadInFull },
 ];
 
 /** MikroORM options for a database URL. */

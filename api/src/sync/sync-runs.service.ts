@@ -12,6 +12,8 @@ export interface SyncRunView {
   source: string;
   trigger: 'MANUAL' | 'SCHEDULE' | 'RETRY';
   mode: RunMode;
+  /** A delta asked for that read its source in full (a list's first run, an expired delta link). */
+  readInFull: boolean;
   status: RunStatus;
   phase: string;
   counts: Required<RunCounts>;
@@ -25,7 +27,7 @@ export interface SyncRunView {
   finishedAt: Date | null;
 }
 
-const COLUMNS = `id, list_id, source, trigger, mode, status, phase, counts, errors, reason, started_by, attempt, created_at, started_at, finished_at`;
+const COLUMNS = `id, list_id, source, trigger, mode, read_in_full, status, phase, counts, errors, reason, started_by, attempt, created_at, started_at, finished_at`;
 
 function view(r: Record<string, unknown>): SyncRunView {
   const date = (v: unknown) => (v ? new Date(v as string) : null);
@@ -35,6 +37,7 @@ function view(r: Record<string, unknown>): SyncRunView {
     source: r.source as string,
     trigger: r.trigger as SyncRunView['trigger'],
     mode: r.mode as RunMode,
+    readInFull: r.read_in_full === true,
     status: r.status as RunStatus,
     phase: r.phase as string,
     counts: { seen: 0, created: 0, updated: 0, deactivated: 0, reactivated: 0, unchanged: 0, errors: 0, photos: 0, ...(r.counts as Partial<RunCounts>) },

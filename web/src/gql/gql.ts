@@ -96,7 +96,7 @@ type Documents = {
     "\n  query ProvisioningLog($listId: ID!, $errorsOnly: Boolean) {\n    provisioningLog(listId: $listId, errorsOnly: $errorsOnly, first: 25) {\n      edges { ...ProvisioningEntryParts }\n    }\n  }\n": typeof types.ProvisioningLogDocument,
     "\n  fragment ProvisioningEntryParts on ProvisioningLogEntry {\n    id operation personId method path status idp durationMs at detail\n  }\n": typeof types.ProvisioningEntryPartsFragmentDoc,
     "\n  subscription ProvisioningLogged($listId: ID!) {\n    provisioningLogged(listId: $listId) { ...ProvisioningEntryParts }\n  }\n": typeof types.ProvisioningLoggedDocument,
-    "\n  fragment SyncRunParts on SyncRun {\n    id listId source status mode trigger attempt phase reason startedBy createdAt startedAt finishedAt\n    counts { seen created updated deactivated reactivated unchanged photos errors }\n  }\n": typeof types.SyncRunPartsFragmentDoc,
+    "\n  fragment SyncRunParts on SyncRun {\n    id listId source status mode readInFull trigger attempt phase reason startedBy createdAt startedAt finishedAt\n    counts { seen created updated deactivated reactivated unchanged photos errors }\n  }\n": typeof types.SyncRunPartsFragmentDoc,
     "\n  query SyncRuns($listId: ID!, $first: Int!) {\n    syncRuns(listId: $listId, first: $first) { ...SyncRunParts }\n  }\n": typeof types.SyncRunsDocument,
     "\n  query SyncRunErrors($id: ID!) {\n    syncRun(id: $id) { id errors { anchor reason } }\n  }\n": typeof types.SyncRunErrorsDocument,
     "\n  fragment PlannedChangeParts on PlannedChange {\n    uid personId reason values changes { field before after }\n  }\n": typeof types.PlannedChangePartsFragmentDoc,
@@ -192,7 +192,7 @@ const documents: Documents = {
     "\n  query ProvisioningLog($listId: ID!, $errorsOnly: Boolean) {\n    provisioningLog(listId: $listId, errorsOnly: $errorsOnly, first: 25) {\n      edges { ...ProvisioningEntryParts }\n    }\n  }\n": types.ProvisioningLogDocument,
     "\n  fragment ProvisioningEntryParts on ProvisioningLogEntry {\n    id operation personId method path status idp durationMs at detail\n  }\n": types.ProvisioningEntryPartsFragmentDoc,
     "\n  subscription ProvisioningLogged($listId: ID!) {\n    provisioningLogged(listId: $listId) { ...ProvisioningEntryParts }\n  }\n": types.ProvisioningLoggedDocument,
-    "\n  fragment SyncRunParts on SyncRun {\n    id listId source status mode trigger attempt phase reason startedBy createdAt startedAt finishedAt\n    counts { seen created updated deactivated reactivated unchanged photos errors }\n  }\n": types.SyncRunPartsFragmentDoc,
+    "\n  fragment SyncRunParts on SyncRun {\n    id listId source status mode readInFull trigger attempt phase reason startedBy createdAt startedAt finishedAt\n    counts { seen created updated deactivated reactivated unchanged photos errors }\n  }\n": types.SyncRunPartsFragmentDoc,
     "\n  query SyncRuns($listId: ID!, $first: Int!) {\n    syncRuns(listId: $listId, first: $first) { ...SyncRunParts }\n  }\n": types.SyncRunsDocument,
     "\n  query SyncRunErrors($id: ID!) {\n    syncRun(id: $id) { id errors { anchor reason } }\n  }\n": types.SyncRunErrorsDocument,
     "\n  fragment PlannedChangeParts on PlannedChange {\n    uid personId reason values changes { field before after }\n  }\n": types.PlannedChangePartsFragmentDoc,
@@ -551,7 +551,7 @@ export function graphql(source: "\n  subscription ProvisioningLogged($listId: ID
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment SyncRunParts on SyncRun {\n    id listId source status mode trigger attempt phase reason startedBy createdAt startedAt finishedAt\n    counts { seen created updated deactivated reactivated unchanged photos errors }\n  }\n"): (typeof documents)["\n  fragment SyncRunParts on SyncRun {\n    id listId source status mode trigger attempt phase reason startedBy createdAt startedAt finishedAt\n    counts { seen created updated deactivated reactivated unchanged photos errors }\n  }\n"];
+export function graphql(source: "\n  fragment SyncRunParts on SyncRun {\n    id listId source status mode readInFull trigger attempt phase reason startedBy createdAt startedAt finishedAt\n    counts { seen created updated deactivated reactivated unchanged photos errors }\n  }\n"): (typeof documents)["\n  fragment SyncRunParts on SyncRun {\n    id listId source status mode readInFull trigger attempt phase reason startedBy createdAt startedAt finishedAt\n    counts { seen created updated deactivated reactivated unchanged photos errors }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -382,6 +382,8 @@ export class SyncRunner {
     }
 
     const full = effectiveMode() === 'full';
+    // A delta asked for and read in full (first run, expired link): the history says so.
+    if (full && req.mode === 'DELTA') await em.execute(`UPDATE sync_run SET read_in_full = true WHERE id = ?`, [runId]);
     const note = req.source.note?.() ?? null;
     const skipped = problems.map((x) => x.anchor);
     try {

@@ -74,7 +74,8 @@ export class SyncRunType {
   @Field(() => ID, { description: 'The master list.' }) listId!: string;
   @Field(() => String, { description: 'The source, e.g. entra, scim, csv.' }) source!: string;
   @Field(() => SyncRunTriggerEnum, { description: 'What started the run.' }) trigger!: 'MANUAL' | 'SCHEDULE' | 'RETRY';
-  @Field(() => SyncRunModeEnum, { description: 'Full, delta or dry run.' }) mode!: RunMode;
+  @Field(() => SyncRunModeEnum, { description: 'Full, delta or dry run, as asked for.' }) mode!: RunMode;
+  @Field(() => Boolean, { description: 'True when a delta was asked for but the source was read in full: the list\'s first run, or the directory no longer held the delta state (the reason says which).' }) readInFull!: boolean;
   @Field(() => SyncRunStatusEnum, { description: 'Current status.' }) status!: RunStatus;
   @Field(() => String, { description: 'Current phase: READING, PLANNING, APPLYING or DONE.' }) phase!: string;
   @Field(() => SyncRunCountsType, { description: 'Counts so far.' }) counts!: SyncRunCountsType;

@@ -3,7 +3,7 @@ import { graphql } from '../../../gql';
 // Every query of a run asks for the same counts, so the cached run never loses one.
 export const SyncRunPartsFragment = graphql(`
   fragment SyncRunParts on SyncRun {
-    id listId source status mode trigger attempt phase reason startedBy createdAt startedAt finishedAt
+    id listId source status mode readInFull trigger attempt phase reason startedBy createdAt startedAt finishedAt
     counts { seen created updated deactivated reactivated unchanged photos errors }
   }
 `);

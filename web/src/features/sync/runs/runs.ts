@@ -20,6 +20,12 @@ export const STATUS: Record<string, { label: string; pill: string }> = {
 
 export const MODE: Record<string, string> = { DELTA: 'Delta', FULL: 'Full', DRY_RUN: 'Dry run' };
 
+/** The mode as asked for, and whether a delta read everything (a list's first run, an expired delta link). */
+export function modeLabel(run: Pick<Run, 'mode' | 'readInFull'>): string {
+  const mode = MODE[run.mode] ?? run.mode;
+  return run.readInFull ? `${mode}, read in full` : mode;
+}
+
 /** What a run is called: "Full sync", "Delta sync", or for a file "CSV import" (its mode says nothing then). */
 export function runKind(run: Pick<Run, 'mode' | 'source'>): string {
   if (run.mode === 'DRY_RUN') return 'Dry run';
