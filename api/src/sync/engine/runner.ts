@@ -327,7 +327,9 @@ export class SyncRunner {
     // A source may turn a delta run into a full read (before its first page).
     const effectiveMode = () => req.source.effectiveMode?.() ?? (req.mode === 'DELTA' ? 'delta' : 'full');
     if (effectiveMode() === 'delta') lookup.prefetchEmails();
+    // Ends the run's open transaction, once the writer's batch under way (if any) has settled.
     const rollback = async () => {
+      await writing.catch(() => undefined);
       const tx = staged?.tx ?? streaming;
       staged = null;
       streaming = null;
@@ -376,17 +378,16 @@ export class SyncRunner {
       // The writer drains while the removals are planned below; what it failed on is met where
       // the run waits for it (applying, or holding).
     } catch (err) {
-      await writing.catch(() => undefined);
       await rollback();
       throw err;
     }
 
     const full = effectiveMode() === 'full';
-    // A delta asked for and read in full (first run, expired link): the history says so.
-    if (full && req.mode === 'DELTA') await em.execute(`UPDATE sync_run SET read_in_full = true WHERE id = ?`, [runId]);
     const note = req.source.note?.() ?? null;
     const skipped = problems.map((x) => x.anchor);
     try {
+      // A delta asked for and read in full (first run, expired link): the history says so.
+      if (full && req.mode === 'DELTA') await em.execute(`UPDATE sync_run SET read_in_full = true WHERE id = ?`, [runId]);
       await this.progress(em, runId, 'PLANNING', counts);
       if (!full) {
         const removed = req.source.removedAnchors?.() ?? [];
@@ -396,7 +397,6 @@ export class SyncRunner {
         for await (const people of activeSourcePeople(em, list.id, req.source.name, undefined, req.source.handFed)) pending.deactivations.push(...planner.removals(people, null, skipped));
       }
     } catch (err) {
-      await writing.catch(() => undefined);
       await rollback();
       throw err;
     }
@@ -419,7 +419,6 @@ export class SyncRunner {
       let held = pending;
       if (staged) {
         const { handed: before } = staged;
-        await writing.catch(() => undefined);
         await rollback();
         held = { ...pending, creates: [...before.creates, ...pending.creates], updates: [...before.updates, ...pending.updates], deactivations: [...before.deactivations, ...pending.deactivations], reactivations: [...before.reactivations, ...pending.reactivations] };
       }
