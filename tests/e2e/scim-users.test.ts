@@ -413,6 +413,56 @@ describe('SCIM /Users through HTTP and PostgreSQL', () => {
     });
   });
 
+  // List pages are written as JSON text straight from PostgreSQL's columns (userJson); a GET of one
+  // user, and a page projected by attributes, build objects (userRepresentation). Both must show
+  // every user alike, attribute for attribute and in the same order, whatever the resource holds.
+  it('shows each user alike in a list page, a projected page and a GET of the user', async () => {
+    const c = await connectScimList(owner, 'Renderings', 'USERNAME');
+    const scim = new ScimClient(c.baseUrl, c.token);
+    const CUSTOM = 'urn:ietf:params:scim:schemas:extension:acme:2.0:User';
+    const bodies = [
+      { schemas: [USER], userName: 'plain@render.test' },
+      user('full@render.test', { externalId: 'ext-1', [ENTERPRISE]: { employeeNumber: '42', manager: { value: 'boss' } }, title: 'Engineer' }),
+      user('custom@render.test', { [CUSTOM]: { badge: 7, tags: ['a', 'b'] }, nickName: 'Ünïcødé ✓ 😀', locale: 'fr-FR' }),
+      { schemas: [USER], userName: 'escapes@render.test', displayName: 'Quote " backslash \\ tab \t newline \n bell \u0007 slash /', nickName: '</script>', userType: null },
+      { schemas: [USER], userName: 'numbers@render.test', externalId: '', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department': 'R&D', phoneNumbers: [{ value: '+1 555', type: 'work' }], x509Certificates: [] },
+      { schemas: [USER], userName: 'inactive@render.test', active: false, name: { formatted: 'Ada', givenName: 'Ada', familyName: '' } },
+    ];
+    const ids: string[] = [];
+    for (const b of bodies) {
+      const r = await scim.post('/Users', b);
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      ids.push(r.body.id as string);
+    }
+    // Two groups: the first user in both (ordered by name), the second in one.
+    const g1 = await scim.post('/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Zeta "team"', members: [{ value: ids[0] }, { value: ids[1] }] });
+    const g2 = await scim.post('/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'alpha', members: [{ value: ids[0] }] });
+    expect([g1.status, g2.status]).toEqual([201, 201]);
+
+    const page = await scim.get('/Users?count=50');
+    const projected = await scim.get('/Users?count=50&excludedAttributes=profileUrl');
+    expect(page.status).toBe(200);
+    expect(page.body).toEqual(projected.body);
+    const resources = page.body.Resources as Array<Record<string, unknown>>;
+    expect(resources.map((u) => u.id)).toEqual(ids);
+    for (const [i, shown] of resources.entries()) {
+      const one = await scim.get(`/Users/${ids[i]}`);
+      expect(shown, bodies[i]!.userName).toEqual(one.body);
+      expect(JSON.stringify(shown), bodies[i]!.userName).toBe(JSON.stringify(one.body));
+    }
+    expect((resources[0]!.groups as Array<{ display: string; $ref: string }>).map((g) => g.display)).toEqual(['alpha', 'Zeta "team"']);
+    expect((resources[0]!.groups as Array<{ $ref: string }>)[0]!.$ref).toBe(`${c.baseUrl}/Groups/${g2.body.id}`);
+    expect(resources[1]!.schemas).toEqual([USER, ENTERPRISE]);
+    expect(resources[2]!.schemas).toEqual([USER, CUSTOM]);
+    expect(resources[3]!.displayName).toBe(bodies[3]!.displayName);
+    expect(resources[5]!.active).toBe(false);
+    // Filters and sorting take the same path.
+    const sorted = await scim.get('/Users?sortBy=userName&sortOrder=descending&filter=' + encodeURIComponent('userName co "render"'));
+    const sortedProjected = await scim.get('/Users?sortBy=userName&sortOrder=descending&excludedAttributes=profileUrl&filter=' + encodeURIComponent('userName co "render"'));
+    expect(sorted.body).toEqual(sortedProjected.body);
+    expect(sorted.body.totalResults).toBe(bodies.length);
+  });
+
   it('429 with Retry-After when a token exceeds its rate', async () => {
     const limited = await startServer({ ROLLCALL_SCIM_RATE_PER_SECOND: '2' });
     try {

@@ -7,7 +7,7 @@ import { observe, SCIM_MOUNT, scimRouteBelow } from '../http/observability.js';
 import { setSecurityHeaders } from '../http/security.js';
 import { MAX_PAYLOAD_BYTES } from './rfc7643/discovery.js';
 import { scimErrors, type ScimError } from './rfc7644/errors.js';
-import type { ScimHandler, ScimRequest, ScimResponse } from './scim.handler.js';
+import { JsonText, type ScimHandler, type ScimRequest, type ScimResponse } from './scim.handler.js';
 
 /** Where every list's SCIM service is: `/scim/v2/lists/{listId}`, then the SCIM path. */
 export const SCIM_PREFIX = '/scim/v2/lists/';
@@ -21,7 +21,7 @@ function send(res: ServerResponse, r: ScimResponse): void {
   res.statusCode = r.status;
   if (r.body === undefined) return void res.end();
   res.setHeader('Content-Type', CONTENT_TYPE);
-  res.end(JSON.stringify(r.body));
+  res.end(r.body instanceof JsonText ? r.body.text : JSON.stringify(r.body));
 }
 
 function sendError(res: ServerResponse, err: ScimError): void {

@@ -36,7 +36,13 @@ export interface ScimRequest {
 export interface ScimResponse {
   status: number;
   headers: Record<string, string>;
+  /** A JSON value, or JSON already written as text. */
   body?: unknown;
+}
+
+/** A response body that is JSON text already (sent as it is). */
+export class JsonText {
+  constructor(readonly text: string) {}
 }
 
 /** What a request did, for the provisioning log. */
@@ -319,13 +325,15 @@ export class ScimHandler {
     location: (id: string) => string,
   ): Promise<ScimResponse> {
     const { startIndex, count, descending } = paging(q);
-    const { total, users } = await this.deps.users.list(caller.listId, {
-      filter: q.filter ? parseFilter(q.filter) : null,
-      sortBy: q.sortBy || null,
-      descending,
-      startIndex,
-      count,
-    });
+    const query = { filter: q.filter ? parseFilter(q.filter) : null, sortBy: q.sortBy || null, descending, startIndex, count };
+    // A page of whole users is written as JSON text from the start; one projected by attributes or
+    // excludedAttributes (and a lookup) is built as objects.
+    const page = q.attributes || q.excludedAttributes ? null : await this.deps.users.listJson(caller.listId, query, req.baseUrl);
+    if (page) {
+      const head = JSON.stringify({ schemas: [LIST_RESPONSE_URN], totalResults: page.total, startIndex, itemsPerPage: page.users.length });
+      return ok(new JsonText(`${head.slice(0, -1)},"Resources":[${page.users.join(',')}]}`));
+    }
+    const { total, users } = await this.deps.users.list(caller.listId, query);
     const resources = users.map((u) => project(userRepresentation(u, location(u.scimId), u.groups), q.attributes, q.excludedAttributes));
     return ok({ ...listResponse(resources, startIndex), totalResults: total });
   }

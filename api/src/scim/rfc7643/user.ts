@@ -52,13 +52,30 @@ export function normaliseUser(body: unknown): { resource: Json; userName: string
 /** The weak ETag of a version (RFC 7644 §3.14). */
 export const etag = (version: string) => `W/"${version}"`;
 
-/** A stored user as RFC 7643 §4.1 represents it, with `meta` (§3.1). */
-export function userRepresentation(
-  u: { scimId: string; userName: string; externalId: string | null; resource: Json; active: boolean; version: string; createdAt: Date; updatedAt: Date },
-  location: string,
-  groups: Array<{ value: string; display: string }> = [],
-): Json {
-  const { schemas: _s, id: _i, meta: _m, active: _a, ...rest } = u.resource;
+/**
+ * Keys of a stored resource that a representation does not copy from it: server-assigned (`id`,
+ * `meta`, `schemas`), or shown from Rollcall's own record (`userName`, `externalId`, `active`,
+ * `groups`). Both renderings below, and the SQL that feeds `userJson`, leave out exactly these.
+ */
+export const RESOURCE_RESERVED = ['schemas', 'id', 'meta', 'active', 'userName', 'externalId', 'groups'] as const;
+const RESERVED = new Set<string>(RESOURCE_RESERVED);
+
+/** The part of a stored user every representation shows. */
+interface UserHead {
+  scimId: string;
+  userName: string;
+  externalId: string | null;
+  active: boolean;
+  version: string;
+}
+
+/**
+ * A stored user as RFC 7643 §4.1 represents it, with `meta` (§3.1): `schemas` (the core URN and
+ * the extensions the resource holds), `id`, `externalId`, the resource's other attributes,
+ * `userName`, `active`, `groups` and `meta`, in that order.
+ */
+export function userRepresentation(u: UserHead & { resource: Json; createdAt: Date; updatedAt: Date }, location: string, groups: Array<{ value: string; display: string }> = []): Json {
+  const rest = Object.fromEntries(Object.entries(u.resource).filter(([k]) => !RESERVED.has(k)));
   const extensions = Object.keys(rest).filter((k) => /^urn:/i.test(k));
   return {
     schemas: [USER_URN, ...extensions],
@@ -70,6 +87,36 @@ export function userRepresentation(
     ...(groups.length > 0 ? { groups: groups.map((g) => ({ ...g, $ref: location.replace(/\/Users\/[^/]+$/, `/Groups/${g.value}`) })) } : {}),
     meta: { resourceType: 'User', created: u.createdAt.toISOString(), lastModified: u.updatedAt.toISOString(), location, version: etag(u.version) },
   };
+}
+
+/**
+ * A stored user as PostgreSQL hands it over already as JSON text, for list pages: the resource
+ * without the reserved keys (`rest`, a JSON object), its extension URNs (a JSON array, or null
+ * without any), `groups` with their `$ref` (a JSON array, or null without any) and both times as
+ * ISO 8601 with milliseconds (as `Date.toISOString` writes them).
+ */
+export interface UserText extends UserHead {
+  rest: string;
+  extensions: string | null;
+  groups: string | null;
+  created: string;
+  lastModified: string;
+}
+
+const CORE_SCHEMAS = JSON.stringify([USER_URN]);
+
+/**
+ * `userRepresentation` written straight as JSON text from `UserText` (the same attributes in the
+ * same order, so a page and a GET of the same user parse to equal objects): a page of 100 users
+ * costs no parsing of their resources, no objects and no serialising of them again.
+ */
+export function userJson(u: UserText, location: string): string {
+  const rest = u.rest.length > 2 ? `,${u.rest.slice(1, -1)}` : '';
+  return `{"schemas":${u.extensions ? `${CORE_SCHEMAS.slice(0, -1)},${u.extensions.slice(1)}` : CORE_SCHEMAS},"id":${JSON.stringify(u.scimId)}${
+    u.externalId !== null ? `,"externalId":${JSON.stringify(u.externalId)}` : ''
+  }${rest},"userName":${JSON.stringify(u.userName)},"active":${u.active}${u.groups ? `,"groups":${u.groups}` : ''},"meta":{"resourceType":"User","created":"${u.created}","lastModified":"${
+    u.lastModified
+  }","location":${JSON.stringify(location)},"version":${JSON.stringify(etag(u.version))}}}`;
 }
 
 /** Reads a property case-insensitively (for request bodies such as `.search`). */
