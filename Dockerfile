@@ -24,4 +24,4 @@ COPY --from=build /app/web/dist web/dist
 USER node
 EXPOSE 4000
 HEALTHCHECK CMD node -e "fetch('http://127.0.0.1:4000/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "api/dist/main.js"]
+CMD ["node", "--max-semi-space-size=32", "api/dist/main.js"]
