@@ -97,6 +97,26 @@ describe('SCIM pages deep in a list', () => {
     }
   });
 
+  it('counts the total apart when more than 10,000 users were created since the positions were read', async () => {
+    const before = await page(1801, 100);
+    // Written straight to the database, after the positions were read (they are kept 30 s).
+    const conn = server.app.orm.em.getConnection();
+    await conn.execute(
+      `INSERT INTO person (id, organization_id, list_id, uid, "values", source, source_anchor, created_at)
+       SELECT gen_random_uuid(), l.organization_id, l.id, 'burst' || i || '@deep.test', '{}'::jsonb, 'scim', gen_random_uuid()::text, now() + i * interval '1 microsecond'
+         FROM master_list l, generate_series(1, 10001) i WHERE l.id = ?`,
+      [listId],
+    );
+    await conn.execute(
+      `INSERT INTO scim_user (person_id, organization_id, list_id, scim_id, user_name, resource, created_at, updated_at)
+       SELECT id, organization_id, list_id, source_anchor, uid, jsonb_build_object('userName', uid), created_at, created_at FROM person WHERE list_id = ? AND uid LIKE 'burst%'`,
+      [listId],
+    );
+    const after = await page(1801, 100);
+    expect(after.ids).toEqual(before.ids);
+    expect(after.total).toBe(before.total + 10001);
+  });
+
   /**
    * How PostgreSQL planned a statement executed `times` times in one session: custom and generic
    * plans. (At this list's size a statement with its values in sight may win a generic plan too;
