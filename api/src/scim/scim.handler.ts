@@ -330,8 +330,9 @@ export class ScimHandler {
     // excludedAttributes (and a lookup) is built as objects.
     const page = q.attributes || q.excludedAttributes ? null : await this.deps.users.listJson(caller.listId, query, req.baseUrl);
     if (page) {
-      const head = JSON.stringify({ schemas: [LIST_RESPONSE_URN], totalResults: page.total, startIndex, itemsPerPage: page.users.length });
-      return ok(new JsonText(`${head.slice(0, -1)},"Resources":[${page.users.join(',')}]}`));
+      // The ListResponse as listResponse shapes it, its empty Resources ("[]}" at the end) filled with the users' text.
+      const shape = JSON.stringify({ ...listResponse([], startIndex), totalResults: page.total, itemsPerPage: page.users.length });
+      return ok(new JsonText(`${shape.slice(0, -'[]}'.length)}[${page.users.join(',')}]}`));
     }
     const { total, users } = await this.deps.users.list(caller.listId, query);
     const resources = users.map((u) => project(userRepresentation(u, location(u.scimId), u.groups), q.attributes, q.excludedAttributes));
